@@ -1,0 +1,200 @@
+import { dirname, join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import type { Channel } from './channels/channel.ts';
+import { createWebServer } from './channels/web/server.ts';
+import { type Config, defaultConfig } from './config.ts';
+import { createLogger, type Logger } from './core/logger.ts';
+import type { OutboundMessage } from './core/messages.ts';
+import { createOutbox, type Outbox } from './core/outbox.ts';
+import { createPipeline, type DecisionAction, type Pipeline } from './core/pipeline.ts';
+import { TranscriptBus } from './core/transcript-bus.ts';
+import { createFollowUpJob } from './dialogue/follow-up-job.ts';
+import { decide, renderHandoffNotice, resume } from './dialogue/index.ts';
+import { createHandoffDesk, type HandoffDesk } from './handoff/desk.ts';
+import { createNlu, type Nlu } from './nlu/index.ts';
+import type { Remedy } from './nlu/types.ts';
+import { DemoShop } from './orders/demo-shop.ts';
+import { HttpOrderSource } from './orders/http-orders.ts';
+import type { OrderSource } from './orders/types.ts';
+import { loadPolicy, type Policy } from './policy/index.ts';
+import { createMemoryStore } from './storage/memory-store.ts';
+import { createSqliteStore } from './storage/sqlite-store.ts';
+import type { Store } from './storage/store.ts';
+
+/** Everything a running calmdesk is made of; tests reach into it, `main` starts and stops it. */
+export interface Bot {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  orders: OrderSource;
+  nlu: Nlu;
+  policy: Policy;
+  bus: TranscriptBus;
+  outbox: Outbox;
+  pipeline: Pipeline;
+  desk: HandoffDesk;
+  /** The web server (chat, API, agent console), created by `listen()`. */
+  server: FastifyInstance | null;
+  /** Registers a platform channel for outbound messages and starts it with the bot. */
+  addChannel(channel: Channel): void;
+  /** Starts the web server and the timers; resolves with the address. */
+  listen(): Promise<string>;
+  /** Stops intake, lets messages in flight finish, stops channels and timers, closes the database. */
+  stop(): Promise<void>;
+}
+
+export interface BotOptions {
+  config?: Partial<Config>;
+  store?: Store;
+  orders?: OrderSource;
+  nlu?: Nlu;
+  policy?: Policy;
+  clock?: () => Date;
+  logger?: Logger;
+}
+
+/**
+ * The composition root: config → store → orders → nlu → policy → pipeline → desk → channels.
+ * Nothing here decides anything; it only connects the parts.
+ */
+export async function createBot(options: BotOptions = {}): Promise<Bot> {
+  const config: Config = { ...defaultConfig(), ...options.config };
+  const logger =
+    options.logger ??
+    createLogger({ level: config.logLevel, ...(config.logFile ? { destination: config.logFile } : {}) });
+  const clock = options.clock ?? (() => new Date());
+
+  const sqlite = options.store ? null : config.store === 'sqlite' ? createSqliteStore(config.dbPath) : null;
+  const store = options.store ?? sqlite ?? createMemoryStore();
+  await store.start();
+
+  let demoShop: DemoShop | null = null;
+  let orders = options.orders;
+  if (!orders) {
+    if (config.orders.source === 'http') {
+      orders = new HttpOrderSource({
+        baseUrl: config.orders.baseUrl,
+        token: config.orders.token ?? '',
+        timeoutMs: config.orders.timeoutMs,
+      });
+    } else {
+      // The demo shop lives in the same SQLite file; with the memory store it gets a database of its own.
+      demoShop = new DemoShop(sqlite?.db ?? new BetterSqlite3(':memory:'), { now: clock });
+      orders = demoShop;
+    }
+  }
+
+  const nlu =
+    options.nlu ?? (await createNlu({ intentsDir: config.intentsDir, cacheDir: config.modelCacheDir }));
+  const policy = options.policy ?? loadPolicy(config.policyPath);
+  const bus = new TranscriptBus();
+  const outbox = createOutbox({ store, bus, logger, clock });
+
+  // The desk and the pipeline need each other (relay vs. exclusive hand-back); the pipeline is made
+  // first and reaches the desk through this late-bound reference.
+  let desk: HandoffDesk | null = null;
+  const pipeline = createPipeline({
+    store,
+    nlu,
+    orders,
+    policy,
+    decide,
+    outbox,
+    bus,
+    handoff: {
+      held: (id) => desk!.held(id),
+      onBuyerMessage: (id, message) => desk!.onBuyerMessage(id, message),
+      request: (id, request, context) => desk!.request(id, request, context),
+    },
+    act: async (_conversationId, buyerId, action: DecisionAction) => {
+      if (action.type === 'apply_remedy' && demoShop) {
+        await demoShop.applyRemedy(buyerId, String(action.order_id), action.remedy as Remedy);
+      }
+    },
+    clock,
+    logger,
+  });
+  desk = createHandoffDesk({
+    store,
+    outbox: {
+      send: async (message) => {
+        await outbox.send(message);
+      },
+    },
+    pipeline,
+    dialogue: { renderHandoffNotice, resume },
+    orders,
+    config: {
+      slaMinutes: config.handoff.slaMinutes,
+      ...(config.handoff.openingHours ? { openingHours: config.handoff.openingHours } : {}),
+      agentLimit: policy.authority.agent_limit,
+    },
+    clock,
+    logger,
+  });
+
+  const followUps = createFollowUpJob({
+    store,
+    orders,
+    deliver: async (message: OutboundMessage) => {
+      await outbox.send(message);
+    },
+    clock,
+    intervalMs: config.followUpIntervalMs,
+    logger,
+  });
+
+  const channels: Channel[] = [];
+  let server: FastifyInstance | null = null;
+  let stopped = false;
+
+  const bot: Bot = {
+    config,
+    logger,
+    store,
+    orders,
+    nlu,
+    policy,
+    bus,
+    outbox,
+    pipeline,
+    desk,
+    get server() {
+      return server;
+    },
+    addChannel(channel) {
+      channels.push(channel);
+      outbox.register(channel);
+    },
+    async listen() {
+      server = await createWebServer({
+        host: config.host,
+        port: config.port,
+        maxBodyBytes: config.maxBodyBytes,
+        maxTextLength: config.maxTextLength,
+        pipeline,
+        store,
+        bus,
+        logger,
+        clock,
+        uploadsDir: config.store === 'sqlite' ? join(dirname(config.dbPath), 'uploads') : null,
+      });
+      const address = await server.listen({ host: config.host, port: config.port });
+      for (const channel of channels) await channel.start();
+      followUps.start();
+      return address;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      followUps.stop();
+      // Intake first (web server, platforms), then the messages in flight, then the deliveries, then the disk.
+      await Promise.allSettled([server?.close(), ...channels.map((c) => c.stop())]);
+      await pipeline.drain();
+      await outbox.stop();
+      await store.stop();
+    },
+  };
+  return bot;
+}

@@ -1,0 +1,280 @@
+import type { DecideInput, Decision, DialogueState, OrderContext } from '../dialogue/types.ts';
+import type { HandoffDesk } from '../handoff/desk.ts';
+import type { Analysis } from '../nlu/types.ts';
+import type { OrderSource } from '../orders/types.ts';
+import type { Store } from '../storage/store.ts';
+import type { ConversationId } from './conversation-id.ts';
+import type { NewEvent } from './events.ts';
+import { KeyedLock } from './keyed-lock.ts';
+import type { Logger } from './logger.ts';
+import type { InboundMessage, OutboundMessage, ReplyOption } from './messages.ts';
+import type { Outbox } from './outbox.ts';
+import { type TranscriptBus, toTranscriptEntry } from './transcript-bus.ts';
+
+/** The NLU as the pipeline sees it (src/nlu implements it). */
+export interface Analyzer {
+  analyze(text: string, options?: { attachments?: { kind: string }[]; now?: Date }): Analysis;
+}
+
+/** The handoff desk as the pipeline sees it: the part of src/handoff's desk a buyer message touches. */
+export type HandoffGate = Pick<HandoffDesk, 'held' | 'onBuyerMessage' | 'request'>;
+
+/** Something decide asked for that needs I/O, e.g. carrying out a remedy in the shop. */
+export interface DecisionAction {
+  type: string;
+  [key: string]: unknown;
+}
+
+export interface PipelineDeps {
+  store: Store;
+  nlu: Analyzer;
+  orders: OrderSource;
+  policy: unknown;
+  decide: (input: DecideInput) => Decision;
+  outbox: Outbox;
+  bus: TranscriptBus;
+  handoff?: HandoffGate;
+  /** Carries out decide's actions (the demo shop applies remedies); failures are logged, not fatal. */
+  act?: (conversationId: ConversationId, buyerId: string, action: DecisionAction) => Promise<void>;
+  clock: () => Date;
+  logger: Logger;
+}
+
+export type HandleStatus = 'processed' | 'duplicate' | 'relayed' | 'failed';
+
+export interface HandleResult {
+  status: HandleStatus;
+  replies: OutboundMessage[];
+  decision?: Decision;
+  analysis?: Analysis;
+}
+
+export interface Pipeline {
+  /** dedupe → record → lock → (human holds it? relay) → analyze → decide → outbox → record. Never throws. */
+  handleInbound(message: InboundMessage): Promise<HandleResult>;
+  /** Runs `task` inside the conversation's lock, e.g. a hand-back that must not interleave with a message. */
+  runExclusive<T>(conversationId: ConversationId, task: () => Promise<T>): Promise<T>;
+  /** Stops intake (later messages fail fast) and waits for the messages in flight. */
+  drain(): Promise<void>;
+  /** Messages accepted and not finished yet. */
+  readonly inFlight: number;
+}
+
+// The fallback when something inside the bot breaks: the buyer's message is already in the log.
+const FALLBACK = {
+  zh: '抱歉，系统刚才出了点小问题，您的消息我们已经记下了，稍后会有同事跟进处理。',
+  en: 'Sorry, something went wrong on our side. Your message is saved and a colleague will follow up.',
+};
+
+/** Control characters other than tab and newline, zero-width and bidi controls: never meaningful in a chat. */
+const INVISIBLE =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+
+export function cleanText(text: string): string {
+  return text.replace(INVISIBLE, '').replace(/\r\n?/g, '\n');
+}
+
+export function createPipeline(deps: PipelineDeps): Pipeline {
+  const { store, nlu, orders, decide, outbox, bus, clock, logger } = deps;
+  const lock = new KeyedLock();
+  let accepting = true;
+  let inFlight = 0;
+
+  async function orderContext(
+    buyerId: string,
+    analysis: Analysis,
+    state: DialogueState | null,
+  ): Promise<OrderContext> {
+    const asked = analysis.entities.find((e) => e.type === 'order_id')?.value;
+    const orderId = asked ?? state?.order_id;
+    const lookup = orderId ? await orders.find(buyerId, orderId) : null;
+    // Recent orders are only worth a query while the conversation has no order yet.
+    const recent = lookup?.status === 'found' ? [] : await orders.recent(buyerId, 5);
+    return asked ? { lookup, asked_id: asked, recent } : { lookup, recent };
+  }
+
+  async function process(message: InboundMessage): Promise<HandleResult> {
+    const { conversationId } = message;
+    const held = deps.handoff ? await deps.handoff.held(conversationId) : null;
+    if (held?.status === 'claimed') {
+      // A person holds the conversation: the bot says nothing, the agent gets every word.
+      await deps.handoff!.onBuyerMessage(conversationId, message);
+      return { status: 'relayed', replies: [] };
+    }
+
+    const now = clock();
+    const conversation = await store.conversations.get(conversationId);
+    const state = (conversation?.state ?? null) as DialogueState | null;
+    const analysis = nlu.analyze(message.text, { attachments: message.attachments, now });
+    const order = await orderContext(message.author.id, analysis, state);
+    const decision = decide({
+      state,
+      analysis,
+      order,
+      policy: deps.policy,
+      now,
+      message: { text: message.text, attachments: message.attachments, buyerName: message.author.name },
+    });
+
+    const events: NewEvent[] = [
+      {
+        conversationId,
+        type: 'intent_classified',
+        at: now,
+        data: {
+          message_id: message.id,
+          intent: analysis.intent,
+          confidence: analysis.confidence,
+          language: analysis.language,
+          anger: analysis.anger,
+          threats: analysis.threats,
+          slots: analysis.slots,
+          entities: analysis.entities,
+          escalation_reasons: analysis.escalation_reasons,
+        },
+      },
+      ...decision.events.map((e) => ({ conversationId, type: e.type, at: now, data: e.data })),
+    ];
+    if (state?.step !== decision.state.step) {
+      events.push({
+        conversationId,
+        type: 'step_changed',
+        at: now,
+        data: { from: state?.step ?? null, to: decision.state.step },
+      });
+    }
+    for (const promise of decision.promises) {
+      await store.promises.add(
+        {
+          id: promise.id,
+          conversation_id: conversationId,
+          kind: promise.kind,
+          text: promise.text,
+          due_at: promise.due_at,
+          order_id: promise.order_id ?? null,
+          remedy: promise.remedy ?? null,
+        },
+        now,
+      );
+    }
+    await store.events.append(events);
+
+    const saved = await store.conversations.saveState(
+      conversationId,
+      decision.state as Record<string, unknown>,
+      conversation?.version ?? 0,
+      now,
+    );
+    if (saved === null) {
+      // Only another process writing the same conversation gets here; the log keeps both turns.
+      logger.warn({ conversationId }, 'conversation state changed under us; keeping the newer decision');
+    }
+
+    const outgoing: { text: string; options?: ReplyOption[] }[] = [...decision.replies];
+    if (held) {
+      // Queued, not claimed yet: the bot keeps collecting details and the case file gets the message too.
+      await deps.handoff!.onBuyerMessage(conversationId, message);
+    }
+    if (decision.handoff && deps.handoff) {
+      const { notice } = await deps.handoff.request(conversationId, decision.handoff, {
+        buyerId: message.author.id,
+        buyerName: message.author.name,
+        language: analysis.language,
+        ...(decision.state.order_id ? { orderId: decision.state.order_id } : {}),
+      });
+      if (notice) outgoing.push({ text: notice });
+    }
+
+    for (const action of (decision as { actions?: DecisionAction[] }).actions ?? []) {
+      try {
+        await deps.act?.(conversationId, message.author.id, action);
+      } catch (error) {
+        logger.error(
+          { err: error, conversationId, action },
+          'could not carry out an action; a person must do it',
+        );
+      }
+    }
+
+    const replies: OutboundMessage[] = [];
+    for (const reply of outgoing) {
+      const outbound: OutboundMessage = { conversationId, text: reply.text, from: 'bot' };
+      if (reply.options?.length) outbound.options = reply.options;
+      await outbox.send(outbound);
+      replies.push(outbound);
+    }
+    return { status: 'processed', replies, decision, analysis };
+  }
+
+  async function handleInbound(message: InboundMessage): Promise<HandleResult> {
+    if (!accepting) return { status: 'failed', replies: [] };
+    inFlight += 1;
+    try {
+      const text = cleanText(message.text);
+      message = text === message.text ? message : { ...message, text };
+      const at = message.receivedAt;
+      if (!(await store.dedupe.claim(message.platform, message.id, at))) {
+        return { status: 'duplicate', replies: [] };
+      }
+      await store.conversations.ensure(
+        message.conversationId,
+        message.platform,
+        message.author.id,
+        message.author.name,
+        at,
+      );
+      const [received] = await store.events.append([
+        {
+          conversationId: message.conversationId,
+          type: 'message_received',
+          at,
+          data: {
+            message_id: message.id,
+            author: message.author,
+            text: message.text,
+            attachments: message.attachments,
+          },
+        },
+      ]);
+      const entry = received ? toTranscriptEntry(received) : null;
+      if (entry) bus.publish(message.conversationId, entry);
+
+      return await lock.run(message.conversationId, async () => {
+        try {
+          return await process(message);
+        } catch (error) {
+          logger.error(
+            { err: error, conversationId: message.conversationId, messageId: message.id },
+            'message failed',
+          );
+          const zh = /[\u4e00-\u9fff]/.test(message.text);
+          const fallback: OutboundMessage = {
+            conversationId: message.conversationId,
+            text: zh ? FALLBACK.zh : FALLBACK.en,
+            from: 'bot',
+          };
+          await outbox.send(fallback).catch(() => undefined);
+          return { status: 'failed', replies: [fallback] };
+        }
+      });
+    } catch (error) {
+      // The store itself failed (e.g. closed during shutdown): nothing was promised to the buyer yet.
+      logger.error({ err: error, messageId: message.id }, 'message could not be recorded');
+      return { status: 'failed', replies: [] };
+    } finally {
+      inFlight -= 1;
+    }
+  }
+
+  return {
+    handleInbound,
+    runExclusive: (conversationId, task) => lock.run(conversationId, task),
+    async drain() {
+      accepting = false;
+      await lock.drain();
+    },
+    get inFlight() {
+      return inFlight;
+    },
+  };
+}

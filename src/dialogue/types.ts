@@ -1,0 +1,72 @@
+import type { ReplyOption } from '../core/messages.ts';
+import type { EventType } from '../core/events.ts';
+import type { Analysis, Remedy } from '../nlu/types.ts';
+import type { Order, OrderLookup } from '../orders/types.ts';
+
+/**
+ * The contract between the pipeline and the dialogue. `decide()` is pure: everything it needs comes in
+ * as `DecideInput`, everything it wants done goes out as a `Decision`. The pipeline never looks inside
+ * `DialogueState` beyond `version` and `order_id`; the dialogue owns its shape.
+ */
+export type Step = 'listen' | 'acknowledge' | 'apologize' | 'offer' | 'confirm' | 'follow_up' | 'closed' | 'handoff';
+
+export type Priority = 'urgent' | 'high' | 'normal';
+
+/** The conversation's dialogue state, stored as a versioned JSON snapshot. */
+export interface DialogueState {
+  /** Schema version of this snapshot; bump and migrate when the shape changes. */
+  version: number;
+  step: Step;
+  /** The order this conversation is about, once known. */
+  order_id?: string;
+  [key: string]: unknown;
+}
+
+/** What the pipeline looked up about orders before calling decide. */
+export interface OrderContext {
+  /** The lookup of the order named in this message or in the state; null when no order is known. */
+  lookup: OrderLookup | null;
+  /** The order id the buyer named in this message, if any (as extracted). */
+  asked_id?: string;
+  /** The buyer's recent orders, newest first, for "which order?" questions. */
+  recent: Order[];
+}
+
+export interface DecideInput {
+  state: DialogueState | null;
+  analysis: Analysis;
+  order: OrderContext;
+  /** The shop policy (src/policy). Typed loosely here to keep this contract file free of policy details. */
+  policy: unknown;
+  now: Date;
+  message: { text: string; attachments: { kind: string; ref: string }[]; buyerName: string };
+}
+
+export interface HandoffRequest {
+  reasons: string[];
+  priority: Priority;
+  /** One or two sentences for the agent: problem, wanted outcome, what was offered. */
+  summary: string;
+}
+
+/** A promise made to the buyer, followed up by the follow-up job. */
+export interface PromiseDraft {
+  id: string;
+  kind: string;
+  /** The promise as told to the buyer. */
+  text: string;
+  due_at: string;
+  order_id?: string;
+  remedy?: Remedy;
+}
+
+export interface Decision {
+  state: DialogueState;
+  replies: { text: string; options?: ReplyOption[] }[];
+  /** Domain events to append (step_changed, remedy_offered, case_outcome, promise_made, …). */
+  events: { type: EventType; data: Record<string, unknown> }[];
+  handoff: HandoffRequest | null;
+  promises: PromiseDraft[];
+  /** The structured decision, as `calmdesk replay` prints it. */
+  trace: { intent: string; step: Step; remedies_offered: Remedy[]; policy_rule: string | null };
+}

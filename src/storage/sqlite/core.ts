@@ -1,0 +1,172 @@
+import type { Database } from 'better-sqlite3';
+import { z } from 'zod';
+import type { ConversationId } from '../../core/conversation-id.ts';
+import { PLATFORMS } from '../../core/conversation-id.ts';
+import { EVENT_TYPES, type NewEvent, type StoredEvent } from '../../core/events.ts';
+import type {
+  ConversationRecord,
+  ConversationRepo,
+  DedupeRepo,
+  EventLog,
+  PromiseRecord,
+  PromiseRepo,
+} from '../store.ts';
+
+// Rows are validated on the way back in: a hand-edited or corrupted database fails loudly, not later.
+const ConversationRow = z.object({
+  id: z.string(),
+  platform: z.enum(PLATFORMS),
+  buyer_id: z.string(),
+  buyer_name: z.string(),
+  state: z.string().nullable(),
+  version: z.number().int(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+const EventRow = z.object({
+  seq: z.number().int(),
+  conversation_id: z.string(),
+  type: z.enum(EVENT_TYPES),
+  at: z.string(),
+  data: z.string(),
+});
+const PromiseRow = z.object({
+  id: z.string(),
+  conversation_id: z.string(),
+  kind: z.string(),
+  text: z.string(),
+  due_at: z.string(),
+  order_id: z.string().nullable(),
+  remedy: z.string().nullable(),
+  status: z.enum(['open', 'kept', 'overdue']),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+function toConversation(row: unknown): ConversationRecord {
+  const r = ConversationRow.parse(row);
+  return { ...r, state: r.state === null ? null : (JSON.parse(r.state) as Record<string, unknown>) };
+}
+
+function toEvent(row: unknown): StoredEvent {
+  const r = EventRow.parse(row);
+  return {
+    seq: r.seq,
+    conversationId: r.conversation_id,
+    type: r.type,
+    at: new Date(r.at),
+    data: JSON.parse(r.data) as Record<string, unknown>,
+  };
+}
+
+/** The core repositories on one better-sqlite3 connection. Statements are prepared once. */
+export function createSqliteCoreRepos(db: Database) {
+  const s = {
+    getConversation: db.prepare('SELECT * FROM conversations WHERE id = ?'),
+    insertConversation: db.prepare(
+      `INSERT INTO conversations (id, platform, buyer_id, buyer_name, state, version, created_at, updated_at)
+       VALUES (?, ?, ?, ?, NULL, 0, ?, ?) ON CONFLICT (id) DO NOTHING`,
+    ),
+    saveState: db.prepare(
+      'UPDATE conversations SET state = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?',
+    ),
+    listConversations: db.prepare('SELECT * FROM conversations ORDER BY updated_at DESC LIMIT ?'),
+    insertEvent: db.prepare('INSERT INTO events (conversation_id, type, at, data) VALUES (?, ?, ?, ?)'),
+    listEvents: db.prepare('SELECT * FROM events WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
+    claim: db.prepare(
+      'INSERT INTO dedupe_keys (platform, message_id, claimed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    addPromise: db.prepare(
+      `INSERT INTO promises (id, conversation_id, kind, text, due_at, order_id, remedy, status, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
+    ),
+    openPromises: db.prepare(
+      "SELECT * FROM promises WHERE conversation_id = ? AND status = 'open' ORDER BY created_at, id",
+    ),
+    duePromises: db.prepare(
+      "SELECT * FROM promises WHERE status = 'open' AND due_at <= ? ORDER BY due_at, id LIMIT ?",
+    ),
+    allOpenPromises: db.prepare("SELECT * FROM promises WHERE status = 'open' ORDER BY due_at, id LIMIT ?"),
+    settlePromise: db.prepare(
+      "UPDATE promises SET status = ?, updated_at = ? WHERE id = ? AND status = 'open'",
+    ),
+  };
+
+  const conversations: ConversationRepo = {
+    async get(id) {
+      const row = s.getConversation.get(id);
+      return row ? toConversation(row) : null;
+    },
+    async ensure(id, platform, buyerId, buyerName, at) {
+      const now = at.toISOString();
+      s.insertConversation.run(id, platform, buyerId, buyerName, now, now);
+      return toConversation(s.getConversation.get(id));
+    },
+    async saveState(id, state, expectedVersion, at) {
+      const result = s.saveState.run(JSON.stringify(state), at.toISOString(), id, expectedVersion);
+      return result.changes === 1 ? expectedVersion + 1 : null;
+    },
+    async list(options = {}) {
+      return s.listConversations.all(options.limit ?? 100).map(toConversation);
+    },
+  };
+
+  const appendAll = db.transaction((newEvents: NewEvent[]) =>
+    newEvents.map((event): StoredEvent => {
+      const result = s.insertEvent.run(
+        event.conversationId,
+        event.type,
+        event.at.toISOString(),
+        JSON.stringify(event.data),
+      );
+      return { ...event, seq: Number(result.lastInsertRowid) };
+    }),
+  );
+
+  const events: EventLog = {
+    async append(newEvents) {
+      return appendAll(newEvents);
+    },
+    async list(conversationId: ConversationId, options = {}) {
+      const rows = s.listEvents.all(
+        conversationId,
+        options.afterSeq ?? 0,
+        options.types ? -1 : (options.limit ?? -1),
+      );
+      let list = rows.map(toEvent);
+      if (options.types) {
+        const types = new Set(options.types);
+        list = list.filter((e) => types.has(e.type));
+        if (options.limit !== undefined) list = list.slice(0, options.limit);
+      }
+      return list;
+    },
+  };
+
+  const dedupe: DedupeRepo = {
+    async claim(platform, messageId, at) {
+      return s.claim.run(platform, messageId, at.toISOString()).changes === 1;
+    },
+  };
+
+  const promises: PromiseRepo = {
+    async add(p, at) {
+      const now = at.toISOString();
+      s.addPromise.run(p.id, p.conversation_id, p.kind, p.text, p.due_at, p.order_id, p.remedy, now, now);
+    },
+    async open(conversationId) {
+      return s.openPromises.all(conversationId).map((r): PromiseRecord => PromiseRow.parse(r));
+    },
+    async due(now, limit) {
+      return s.duePromises.all(now.toISOString(), limit).map((r): PromiseRecord => PromiseRow.parse(r));
+    },
+    async allOpen(limit) {
+      return s.allOpenPromises.all(limit).map((r): PromiseRecord => PromiseRow.parse(r));
+    },
+    async settle(id, status, at) {
+      return s.settlePromise.run(status, at.toISOString(), id).changes === 1;
+    },
+  };
+
+  return { conversations, events, dedupe, promises };
+}

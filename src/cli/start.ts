@@ -1,5 +1,3 @@
-import { createBot } from '../app.ts';
-import { startPlatforms } from '../channels/platforms.ts';
 import { formatConfigProblems, loadConfig, readEnv } from '../config.ts';
 import { isCalmdeskError } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
@@ -37,6 +35,9 @@ export const run: Command = async (args, io) => {
       : { pretty: Boolean((io.stderr as NodeJS.WriteStream).isTTY) }),
   });
 
+  // The bot is loaded only after the configuration is known to be good: a config error answers at once.
+  const { createBot } = await import('../app.ts');
+  const { startPlatforms } = await import('../channels/platforms.ts');
   let bot: Awaited<ReturnType<typeof createBot>>;
   let address: string;
   try {

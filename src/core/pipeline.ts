@@ -143,29 +143,23 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         data: { from: state?.step ?? null, to: decision.state.step },
       });
     }
-    for (const promise of decision.promises) {
-      await store.promises.add(
-        {
-          id: promise.id,
-          conversation_id: conversationId,
-          kind: promise.kind,
-          text: promise.text,
-          due_at: promise.due_at,
-          order_id: promise.order_id ?? null,
-          remedy: promise.remedy ?? null,
-        },
-        now,
-      );
-    }
-    await store.events.append(events);
-
-    const saved = await store.conversations.saveState(
+    const { version } = await store.commitTurn({
       conversationId,
-      decision.state as Record<string, unknown>,
-      conversation?.version ?? 0,
-      now,
-    );
-    if (saved === null) {
+      events,
+      promises: decision.promises.map((promise) => ({
+        id: promise.id,
+        conversation_id: conversationId,
+        kind: promise.kind,
+        text: promise.text,
+        due_at: promise.due_at,
+        order_id: promise.order_id ?? null,
+        remedy: promise.remedy ?? null,
+      })),
+      state: decision.state as Record<string, unknown>,
+      expectedVersion: conversation?.version ?? 0,
+      at: now,
+    });
+    if (version === null) {
       // Only another process writing the same conversation gets here; the log keeps both turns.
       logger.warn({ conversationId }, 'conversation state changed under us; keeping the newer decision');
     }
@@ -212,22 +206,16 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     try {
       const text = cleanText(message.text);
       message = text === message.text ? message : { ...message, text };
-      const at = message.receivedAt;
-      if (!(await store.dedupe.claim(message.platform, message.id, at))) {
-        return { status: 'duplicate', replies: [] };
-      }
-      await store.conversations.ensure(
-        message.conversationId,
-        message.platform,
-        message.author.id,
-        message.author.name,
-        at,
-      );
-      const [received] = await store.events.append([
-        {
+      const received = await store.acceptInbound({
+        platform: message.platform,
+        messageId: message.id,
+        conversationId: message.conversationId,
+        buyerId: message.author.id,
+        buyerName: message.author.name,
+        event: {
           conversationId: message.conversationId,
           type: 'message_received',
-          at,
+          at: message.receivedAt,
           data: {
             message_id: message.id,
             author: message.author,
@@ -235,8 +223,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
             attachments: message.attachments,
           },
         },
-      ]);
-      const entry = received ? toTranscriptEntry(received) : null;
+      });
+      if (!received) return { status: 'duplicate', replies: [] };
+      const entry = toTranscriptEntry(received);
       if (entry) bus.publish(message.conversationId, entry);
 
       return await lock.run(message.conversationId, async () => {

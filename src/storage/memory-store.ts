@@ -14,6 +14,31 @@ export function createMemoryStore(): Store {
   const { handoffs, agents } = createMemoryHandoffRepos();
   return {
     ...core,
+    // In memory nothing can fail between the steps, and each is atomic on its own (claim) or idempotent
+    // (ensure), so doing them in order gives the same guarantee as the SQLite transaction.
+    async acceptInbound(record) {
+      if (!(await core.dedupe.claim(record.platform, record.messageId, record.event.at))) return null;
+      await core.conversations.ensure(
+        record.conversationId,
+        record.platform,
+        record.buyerId,
+        record.buyerName,
+        record.event.at,
+      );
+      const [stored] = await core.events.append([record.event]);
+      return stored ?? null;
+    },
+    async commitTurn(turn) {
+      const events = await core.events.append(turn.events);
+      for (const p of turn.promises) await core.promises.add(p, turn.at);
+      const version = await core.conversations.saveState(
+        turn.conversationId,
+        turn.state,
+        turn.expectedVersion,
+        turn.at,
+      );
+      return { version, events };
+    },
     handoffs: guardRepo(handoffs, assertOpen),
     agents: guardRepo(agents, assertOpen),
     async start() {

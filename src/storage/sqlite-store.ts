@@ -40,6 +40,7 @@ export function createSqliteStore(path: string): SqliteStore {
     events: guardRepo(core.events, assertOpen),
     dedupe: guardRepo(core.dedupe, assertOpen),
     promises: guardRepo(core.promises, assertOpen),
+    ...guardRepo({ acceptInbound: core.acceptInbound, commitTurn: core.commitTurn }, assertOpen),
     handoffs: guardRepo(handoffs, assertOpen),
     agents: guardRepo(agents, assertOpen),
     async start() {

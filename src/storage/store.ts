@@ -87,7 +87,39 @@ export interface PromiseRepo {
   settle(id: string, status: 'kept' | 'overdue', at: Date): Promise<boolean>;
 }
 
+/** A buyer message as the pipeline records it on arrival. */
+export interface InboundRecord {
+  platform: Platform;
+  messageId: string;
+  conversationId: ConversationId;
+  buyerId: string;
+  buyerName: string;
+  /** The message_received event. */
+  event: NewEvent;
+}
+
+/** Everything one turn of the bot writes, besides its replies. */
+export interface TurnRecord {
+  conversationId: ConversationId;
+  events: NewEvent[];
+  promises: Omit<PromiseRecord, 'status' | 'created_at' | 'updated_at'>[];
+  state: Record<string, unknown>;
+  expectedVersion: number;
+  at: Date;
+}
+
 export interface Store {
+  /**
+   * Atomically claims the message id, creates the conversation if it is new and appends message_received.
+   * Returns null for a duplicate. One transaction: a message is never claimed without being recorded.
+   */
+  acceptInbound(record: InboundRecord): Promise<StoredEvent | null>;
+  /**
+   * Atomically appends the turn's events, adds its promises and saves the state over `expectedVersion`.
+   * The events and promises are written either way (the log is the evidence); `version` is null when
+   * another writer saved the state first.
+   */
+  commitTurn(turn: TurnRecord): Promise<{ version: number | null; events: StoredEvent[] }>;
   readonly conversations: ConversationRepo;
   readonly events: EventLog;
   readonly dedupe: DedupeRepo;

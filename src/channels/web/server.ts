@@ -73,6 +73,8 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
     loggerInstance: options.logger,
     disableRequestLogging: true,
     bodyLimit: options.maxBodyBytes,
+    // Long enough for any id we accept, so a too-long id gets our own clear 400 rather than a bare 414.
+    maxParamLength: 300,
   }) as unknown as FastifyInstance; // pino's Logger type narrows the instance; the rest of calmdesk wants the plain one
 
   app.addHook('onSend', async (_request, reply) => {

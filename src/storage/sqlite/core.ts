@@ -8,8 +8,10 @@ import type {
   ConversationRepo,
   DedupeRepo,
   EventLog,
+  InboundRecord,
   PromiseRecord,
   PromiseRepo,
+  TurnRecord,
 } from '../store.ts';
 
 // Rows are validated on the way back in: a hand-edited or corrupted database fails loudly, not later.
@@ -92,26 +94,22 @@ export function createSqliteCoreRepos(db: Database) {
     ),
   };
 
-  const conversations: ConversationRepo = {
-    async get(id) {
-      const row = s.getConversation.get(id);
-      return row ? toConversation(row) : null;
-    },
-    async ensure(id, platform, buyerId, buyerName, at) {
-      const now = at.toISOString();
-      s.insertConversation.run(id, platform, buyerId, buyerName, now, now);
-      return toConversation(s.getConversation.get(id));
-    },
-    async saveState(id, state, expectedVersion, at) {
-      const result = s.saveState.run(JSON.stringify(state), at.toISOString(), id, expectedVersion);
-      return result.changes === 1 ? expectedVersion + 1 : null;
-    },
-    async list(options = {}) {
-      return s.listConversations.all(options.limit ?? 100).map(toConversation);
-    },
+  // Synchronous cores: the async repositories wrap them, and the compound operations below run several
+  // of them in one transaction (one WAL commit instead of one per statement).
+  const ensureSync = (id: ConversationId, platform: string, buyerId: string, buyerName: string, at: Date) => {
+    const now = at.toISOString();
+    s.insertConversation.run(id, platform, buyerId, buyerName, now, now);
   };
-
-  const appendAll = db.transaction((newEvents: NewEvent[]) =>
+  const saveStateSync = (
+    id: ConversationId,
+    state: Record<string, unknown>,
+    expectedVersion: number,
+    at: Date,
+  ) =>
+    s.saveState.run(JSON.stringify(state), at.toISOString(), id, expectedVersion).changes === 1
+      ? expectedVersion + 1
+      : null;
+  const appendSync = (newEvents: NewEvent[]) =>
     newEvents.map((event): StoredEvent => {
       const result = s.insertEvent.run(
         event.conversationId,
@@ -120,8 +118,32 @@ export function createSqliteCoreRepos(db: Database) {
         JSON.stringify(event.data),
       );
       return { ...event, seq: Number(result.lastInsertRowid) };
-    }),
-  );
+    });
+  const claimSync = (platform: string, messageId: string, at: Date) =>
+    s.claim.run(platform, messageId, at.toISOString()).changes === 1;
+  const addPromiseSync = (p: Omit<PromiseRecord, 'status' | 'created_at' | 'updated_at'>, at: Date) => {
+    const now = at.toISOString();
+    s.addPromise.run(p.id, p.conversation_id, p.kind, p.text, p.due_at, p.order_id, p.remedy, now, now);
+  };
+
+  const conversations: ConversationRepo = {
+    async get(id) {
+      const row = s.getConversation.get(id);
+      return row ? toConversation(row) : null;
+    },
+    async ensure(id, platform, buyerId, buyerName, at) {
+      ensureSync(id, platform, buyerId, buyerName, at);
+      return toConversation(s.getConversation.get(id));
+    },
+    async saveState(id, state, expectedVersion, at) {
+      return saveStateSync(id, state, expectedVersion, at);
+    },
+    async list(options = {}) {
+      return s.listConversations.all(options.limit ?? 100).map(toConversation);
+    },
+  };
+
+  const appendAll = db.transaction(appendSync);
 
   const events: EventLog = {
     async append(newEvents) {
@@ -145,14 +167,13 @@ export function createSqliteCoreRepos(db: Database) {
 
   const dedupe: DedupeRepo = {
     async claim(platform, messageId, at) {
-      return s.claim.run(platform, messageId, at.toISOString()).changes === 1;
+      return claimSync(platform, messageId, at);
     },
   };
 
   const promises: PromiseRepo = {
     async add(p, at) {
-      const now = at.toISOString();
-      s.addPromise.run(p.id, p.conversation_id, p.kind, p.text, p.due_at, p.order_id, p.remedy, now, now);
+      addPromiseSync(p, at);
     },
     async open(conversationId) {
       return s.openPromises.all(conversationId).map((r): PromiseRecord => PromiseRow.parse(r));
@@ -168,5 +189,24 @@ export function createSqliteCoreRepos(db: Database) {
     },
   };
 
-  return { conversations, events, dedupe, promises };
+  const acceptInboundTx = db.transaction((record: InboundRecord): StoredEvent | null => {
+    if (!claimSync(record.platform, record.messageId, record.event.at)) return null;
+    ensureSync(record.conversationId, record.platform, record.buyerId, record.buyerName, record.event.at);
+    return appendSync([record.event])[0] ?? null;
+  });
+  const commitTurnTx = db.transaction((turn: TurnRecord) => {
+    const stored = appendSync(turn.events);
+    for (const p of turn.promises) addPromiseSync(p, turn.at);
+    const version = saveStateSync(turn.conversationId, turn.state, turn.expectedVersion, turn.at);
+    return { version, events: stored };
+  });
+
+  return {
+    conversations,
+    events,
+    dedupe,
+    promises,
+    acceptInbound: async (record: InboundRecord) => acceptInboundTx(record),
+    commitTurn: async (turn: TurnRecord) => commitTurnTx(turn),
+  };
 }

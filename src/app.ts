@@ -7,13 +7,12 @@ import { type Config, defaultConfig } from './config.ts';
 import { createLogger, type Logger } from './core/logger.ts';
 import type { OutboundMessage } from './core/messages.ts';
 import { createOutbox, type Outbox } from './core/outbox.ts';
-import { createPipeline, type DecisionAction, type Pipeline } from './core/pipeline.ts';
+import { createPipeline, type Pipeline } from './core/pipeline.ts';
 import { TranscriptBus } from './core/transcript-bus.ts';
 import { createFollowUpJob } from './dialogue/follow-up-job.ts';
 import { decide, renderHandoffNotice, resume } from './dialogue/index.ts';
 import { createHandoffDesk, type HandoffDesk } from './handoff/desk.ts';
 import { createNlu, type Nlu } from './nlu/index.ts';
-import type { Remedy } from './nlu/types.ts';
 import { DemoShop } from './orders/demo-shop.ts';
 import { HttpOrderSource } from './orders/http-orders.ts';
 import type { OrderSource } from './orders/types.ts';
@@ -38,6 +37,8 @@ export interface Bot {
   server: FastifyInstance | null;
   /** Registers a platform channel for outbound messages and starts it with the bot. */
   addChannel(channel: Channel): void;
+  /** Adds routes to the web server (before `listen()`), e.g. the Telegram webhook. */
+  addRoutes(plugin: (app: FastifyInstance) => Promise<void> | void): void;
   /** Starts the web server and the timers; resolves with the address. */
   listen(): Promise<string>;
   /** Stops intake, lets messages in flight finish, stops channels and timers, closes the database. */
@@ -107,10 +108,11 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
       onBuyerMessage: (id, message) => desk!.onBuyerMessage(id, message),
       request: (id, request, context) => desk!.request(id, request, context),
     },
-    act: async (_conversationId, buyerId, action: DecisionAction) => {
-      if (action.type === 'apply_remedy' && demoShop) {
-        await demoShop.applyRemedy(buyerId, String(action.order_id), action.remedy as Remedy);
-      }
+    act: async (_conversationId, buyerId, action) => {
+      // A real shop carries remedies out in its own systems (an agent or its order API); the demo shop
+      // does it here so a buyer can watch the follow-up happen.
+      if (action.type === 'apply_remedy' && demoShop)
+        await demoShop.applyRemedy(buyerId, action.order_id, action.remedy);
     },
     clock,
     logger,
@@ -146,6 +148,7 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
   });
 
   const channels: Channel[] = [];
+  const plugins: ((app: FastifyInstance) => Promise<void> | void)[] = [];
   let server: FastifyInstance | null = null;
   let stopped = false;
 
@@ -167,6 +170,9 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
       channels.push(channel);
       outbox.register(channel);
     },
+    addRoutes(plugin) {
+      plugins.push(plugin);
+    },
     async listen() {
       server = await createWebServer({
         host: config.host,
@@ -179,6 +185,7 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
         logger,
         clock,
         uploadsDir: config.store === 'sqlite' ? join(dirname(config.dbPath), 'uploads') : null,
+        plugins,
       });
       const address = await server.listen({ host: config.host, port: config.port });
       for (const channel of channels) await channel.start();

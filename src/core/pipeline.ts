@@ -1,4 +1,4 @@
-import type { DecideInput, Decision, DialogueState, OrderContext } from '../dialogue/types.ts';
+import type { DecideInput, Decision, DialogueState, OrderContext, RemedyAction } from '../dialogue/types.ts';
 import type { HandoffDesk } from '../handoff/desk.ts';
 import type { Analysis } from '../nlu/types.ts';
 import type { OrderSource } from '../orders/types.ts';
@@ -19,12 +19,6 @@ export interface Analyzer {
 /** The handoff desk as the pipeline sees it: the part of src/handoff's desk a buyer message touches. */
 export type HandoffGate = Pick<HandoffDesk, 'held' | 'onBuyerMessage' | 'request'>;
 
-/** Something decide asked for that needs I/O, e.g. carrying out a remedy in the shop. */
-export interface DecisionAction {
-  type: string;
-  [key: string]: unknown;
-}
-
 export interface PipelineDeps {
   store: Store;
   nlu: Analyzer;
@@ -35,7 +29,7 @@ export interface PipelineDeps {
   bus: TranscriptBus;
   handoff?: HandoffGate;
   /** Carries out decide's actions (the demo shop applies remedies); failures are logged, not fatal. */
-  act?: (conversationId: ConversationId, buyerId: string, action: DecisionAction) => Promise<void>;
+  act?: (conversationId: ConversationId, buyerId: string, action: RemedyAction) => Promise<void>;
   clock: () => Date;
   logger: Logger;
 }
@@ -179,7 +173,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (notice) outgoing.push({ text: notice });
     }
 
-    for (const action of (decision as { actions?: DecisionAction[] }).actions ?? []) {
+    for (const action of decision.actions ?? []) {
       try {
         await deps.act?.(conversationId, message.author.id, action);
       } catch (error) {

@@ -28,7 +28,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   }
   const dest =
     options.destination && options.destination !== 'stderr'
-      ? pino.destination({ dest: options.destination, mkdir: true, sync: false })
+      ? pino.destination({ dest: options.destination, mkdir: true, sync: true })
       : pino.destination({ fd: 2, sync: false });
   return pino({ level }, dest);
 }

@@ -26,7 +26,6 @@ describe('the terminal chat', () => {
   const env = {
     CALMDESK_DB_PATH: join(dir, 'calmdesk.db'),
     CALMDESK_LOG_FILE: join(dir, 'chat.log'),
-    CALMDESK_MODEL_CACHE_DIR: join(dir, 'models'),
   };
 
   it('answers each line in order and keeps the conversation for next time', async () => {

@@ -137,30 +137,37 @@ async function coldStart() {
   };
 }
 
+// `--only alone|whole|start` runs one part (for profiling); the default runs all three.
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const wanted = (part: string) => only === undefined || only === part;
+
 const results: Record<string, unknown> = {
   machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
 };
-results.pipeline_sqlite_alone = await runPipeline('alone', echoAnalyzer, echoDecide, {
-  conversations: 2000,
-  messages: 40_000,
-  inFlight: 8,
-});
-
-try {
-  const { createNlu } = await import('../src/nlu/index.ts');
-  const { decide } = await import('../src/dialogue/index.ts');
-  const { loadPolicy } = await import('../src/policy/index.ts');
-  policyForBench = loadPolicy();
-  const nlu = await createNlu({ intentsDir: 'intents', cacheDir: 'data/models' });
-  results.whole_pipeline = await runPipeline('whole', nlu, decide, {
+if (wanted('alone'))
+  results.pipeline_sqlite_alone = await runPipeline('alone', echoAnalyzer, echoDecide, {
     conversations: 2000,
-    messages: 20_000,
+    messages: 40_000,
     inFlight: 8,
   });
-} catch (error) {
-  results.whole_pipeline = { error: String(error) };
+
+if (wanted('whole')) {
+  try {
+    const { createNlu } = await import('../src/nlu/index.ts');
+    const { decide } = await import('../src/dialogue/index.ts');
+    const { loadPolicy } = await import('../src/policy/index.ts');
+    policyForBench = loadPolicy();
+    const nlu = await createNlu({ intentsDir: 'intents', cacheDir: 'data/models' });
+    results.whole_pipeline = await runPipeline('whole', nlu, decide, {
+      conversations: 2000,
+      messages: 20_000,
+      inFlight: 8,
+    });
+  } catch (error) {
+    results.whole_pipeline = { error: String(error) };
+  }
 }
-results.cold_start = await coldStart();
+if (wanted('start')) results.cold_start = await coldStart();
 rmSync(dir, { recursive: true, force: true });
 
 const rows: [string, string][] = [];

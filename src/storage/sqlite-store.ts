@@ -4,6 +4,7 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { CalmdeskError } from '../core/errors.ts';
 import { guardRepo } from './guard.ts';
 import { createSqliteCoreRepos } from './sqlite/core.ts';
+import { createGroupCommit } from './sqlite/group-commit.ts';
 import { createSqliteHandoffRepos } from './sqlite/handoffs.ts';
 import { migrate } from './sqlite/migrate.ts';
 import type { Store } from './store.ts';
@@ -31,7 +32,8 @@ export function createSqliteStore(path: string): SqliteStore {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   migrate(db);
-  const core = createSqliteCoreRepos(db);
+  const group = createGroupCommit(db);
+  const core = createSqliteCoreRepos(db, group);
   const { handoffs, agents } = createSqliteHandoffRepos(db);
 
   return {
@@ -49,6 +51,7 @@ export function createSqliteStore(path: string): SqliteStore {
     async stop() {
       if (!open) return;
       open = false;
+      group.flush();
       db.close();
     },
   };

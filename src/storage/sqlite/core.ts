@@ -13,6 +13,7 @@ import type {
   PromiseRepo,
   TurnRecord,
 } from '../store.ts';
+import type { GroupCommit } from './group-commit.ts';
 
 // Rows are validated on the way back in: a hand-edited or corrupted database fails loudly, not later.
 const ConversationRow = z.object({
@@ -62,7 +63,7 @@ function toEvent(row: unknown): StoredEvent {
 }
 
 /** The core repositories on one better-sqlite3 connection. Statements are prepared once. */
-export function createSqliteCoreRepos(db: Database) {
+export function createSqliteCoreRepos(db: Database, group: GroupCommit) {
   const s = {
     getConversation: db.prepare('SELECT * FROM conversations WHERE id = ?'),
     insertConversation: db.prepare(
@@ -132,12 +133,11 @@ export function createSqliteCoreRepos(db: Database) {
       return row ? toConversation(row) : null;
     },
     async ensure(id, platform, buyerId, buyerName, at) {
-      ensureSync(id, platform, buyerId, buyerName, at);
+      await group.write(() => ensureSync(id, platform, buyerId, buyerName, at));
       return toConversation(s.getConversation.get(id));
     },
-    async saveState(id, state, expectedVersion, at) {
-      return saveStateSync(id, state, expectedVersion, at);
-    },
+    saveState: (id, state, expectedVersion, at) =>
+      group.write(() => saveStateSync(id, state, expectedVersion, at)),
     async list(options = {}) {
       return s.listConversations.all(options.limit ?? 100).map(toConversation);
     },
@@ -146,9 +146,7 @@ export function createSqliteCoreRepos(db: Database) {
   const appendAll = db.transaction(appendSync);
 
   const events: EventLog = {
-    async append(newEvents) {
-      return appendAll(newEvents);
-    },
+    append: (newEvents) => group.write(() => appendAll(newEvents)),
     async list(conversationId: ConversationId, options = {}) {
       const rows = s.listEvents.all(
         conversationId,
@@ -166,15 +164,11 @@ export function createSqliteCoreRepos(db: Database) {
   };
 
   const dedupe: DedupeRepo = {
-    async claim(platform, messageId, at) {
-      return claimSync(platform, messageId, at);
-    },
+    claim: (platform, messageId, at) => group.write(() => claimSync(platform, messageId, at)),
   };
 
   const promises: PromiseRepo = {
-    async add(p, at) {
-      addPromiseSync(p, at);
-    },
+    add: (p, at) => group.write(() => addPromiseSync(p, at)),
     async open(conversationId) {
       return s.openPromises.all(conversationId).map((r): PromiseRecord => PromiseRow.parse(r));
     },
@@ -184,9 +178,8 @@ export function createSqliteCoreRepos(db: Database) {
     async allOpen(limit) {
       return s.allOpenPromises.all(limit).map((r): PromiseRecord => PromiseRow.parse(r));
     },
-    async settle(id, status, at) {
-      return s.settlePromise.run(status, at.toISOString(), id).changes === 1;
-    },
+    settle: (id, status, at) =>
+      group.write(() => s.settlePromise.run(status, at.toISOString(), id).changes === 1),
   };
 
   const acceptInboundTx = db.transaction((record: InboundRecord): StoredEvent | null => {
@@ -206,7 +199,7 @@ export function createSqliteCoreRepos(db: Database) {
     events,
     dedupe,
     promises,
-    acceptInbound: async (record: InboundRecord) => acceptInboundTx(record),
-    commitTurn: async (turn: TurnRecord) => commitTurnTx(turn),
+    acceptInbound: (record: InboundRecord) => group.write(() => acceptInboundTx(record)),
+    commitTurn: (turn: TurnRecord) => group.write(() => commitTurnTx(turn)),
   };
 }

@@ -1,5 +1,5 @@
-import type { ReplyOption } from '../core/messages.ts';
 import type { EventType } from '../core/events.ts';
+import type { ReplyOption } from '../core/messages.ts';
 import type { Analysis, Remedy } from '../nlu/types.ts';
 import type { Order, OrderLookup } from '../orders/types.ts';
 
@@ -8,7 +8,15 @@ import type { Order, OrderLookup } from '../orders/types.ts';
  * as `DecideInput`, everything it wants done goes out as a `Decision`. The pipeline never looks inside
  * `DialogueState` beyond `version` and `order_id`; the dialogue owns its shape.
  */
-export type Step = 'listen' | 'acknowledge' | 'apologize' | 'offer' | 'confirm' | 'follow_up' | 'closed' | 'handoff';
+export type Step =
+  | 'listen'
+  | 'acknowledge'
+  | 'apologize'
+  | 'offer'
+  | 'confirm'
+  | 'follow_up'
+  | 'closed'
+  | 'handoff';
 
 export type Priority = 'urgent' | 'high' | 'normal';
 
@@ -47,6 +55,17 @@ export interface HandoffRequest {
   priority: Priority;
   /** One or two sentences for the agent: problem, wanted outcome, what was offered. */
   summary: string;
+  /** The compensation asked for is beyond the agent's limit (policy `authority.agent_limit`): a supervisor approves. */
+  needs_approval?: boolean;
+}
+
+/** Something the pipeline carries out for the dialogue (decide does no I/O): e.g. the demo shop applies a remedy. */
+export interface RemedyAction {
+  type: 'apply_remedy';
+  order_id: string;
+  remedy: Remedy;
+  /** Money involved (refund or coupon amount), in the order's currency. */
+  amount?: number;
 }
 
 /** A promise made to the buyer, followed up by the follow-up job. */
@@ -67,6 +86,8 @@ export interface Decision {
   events: { type: EventType; data: Record<string, unknown> }[];
   handoff: HandoffRequest | null;
   promises: PromiseDraft[];
+  /** What the buyer agreed to and the pipeline must carry out (absent: nothing to do). */
+  actions?: RemedyAction[];
   /** The structured decision, as `calmdesk replay` prints it. */
   trace: { intent: string; step: Step; remedies_offered: Remedy[]; policy_rule: string | null };
 }

@@ -144,6 +144,9 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
     },
     clock,
     intervalMs: config.followUpIntervalMs,
+    idleNudgeMinutes: policy.follow_up.idle_nudge_minutes,
+    // A nudge or a follow-up must not interleave with the buyer's own message in the same conversation.
+    exclusive: (conversationId, task) => pipeline.runExclusive(conversationId, task),
     logger,
   });
 

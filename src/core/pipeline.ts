@@ -74,16 +74,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   let accepting = true;
   let inFlight = 0;
 
-  async function orderContext(
-    buyerId: string,
-    analysis: Analysis,
-    state: DialogueState | null,
-  ): Promise<OrderContext> {
+  async function orderContext(buyerId: string, analysis: Analysis, state: DialogueState | null): Promise<OrderContext> {
     const asked = analysis.entities.find((e) => e.type === 'order_id')?.value;
     const orderId = asked ?? state?.order_id;
     const lookup = orderId ? await orders.find(buyerId, orderId) : null;
-    // Recent orders are only worth a query while the conversation has no order yet.
-    const recent = lookup?.status === 'found' ? [] : await orders.recent(buyerId, 5);
+    // The recent orders are always at hand: a buyer who says "not this order" gets them as buttons.
+    const recent = await orders.recent(buyerId, 5);
     return asked ? { lookup, asked_id: asked, recent } : { lookup, recent };
   }
 

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import {
+  caseIdFromText,
+  caseTitle,
+  decodeStaffButton,
+  discordStaffActor,
+  encodeStaffButton,
+  parseStaffCommand,
+  staffCommandFrom,
+  telegramStaffActor,
+} from '../../src/handoff/staff-desk.ts';
+import type { HandoffRecord } from '../../src/handoff/types.ts';
+
+const record: HandoffRecord = {
+  id: '3f2a9c1e-5b7d-4e1a-9c3b-2d4e6f8a0b1c',
+  conversation_id: 'telegram:5123456789',
+  platform: 'telegram',
+  buyer_id: 'telegram:5123456789',
+  buyer_name: 'Mei',
+  language: 'zh',
+  status: 'queued',
+  priority: 'urgent',
+  reasons: ['health_safety'],
+  summary: 'Rash after using the cream.',
+  needs_approval: false,
+  order_id: null,
+  holder: null,
+  requested_at: '2026-01-01T00:00:00.000Z',
+  claimed_at: null,
+  closed_at: null,
+  updated_at: '2026-01-01T00:00:00.000Z',
+  outcome: null,
+};
+
+describe('staff commands typed in a staff group or thread', () => {
+  it('reads the case commands, with or without the bot name Telegram adds in groups', () => {
+    expect(parseStaffCommand('/claim')).toEqual({ ok: true, command: { kind: 'claim' } });
+    expect(parseStaffCommand('/claim@calmdesk_bot')).toEqual({ ok: true, command: { kind: 'claim' } });
+    expect(parseStaffCommand('/note  called the courier ')).toEqual({
+      ok: true,
+      command: { kind: 'note', text: 'called the courier' },
+    });
+    expect(parseStaffCommand('/release').ok).toBe(true);
+  });
+
+  it('reads an outcome: optional remedy, optional amount, then the note', () => {
+    expect(parseStaffCommand('/resolve partial_refund ¥30 kept the goods, 30 back')).toEqual({
+      ok: true,
+      command: { kind: 'resolve', remedy: 'partial_refund', amount: 30, note: 'kept the goods, 30 back' },
+    });
+    expect(parseStaffCommand('/handback')).toEqual({ ok: true, command: { kind: 'handback' } });
+    expect(parseStaffCommand('/handback customer calmed down')).toEqual({
+      ok: true,
+      command: { kind: 'handback', note: 'customer calmed down' },
+    });
+  });
+
+  it('treats anything else as words for the buyer, and helps with a wrong command', () => {
+    expect(parseStaffCommand('您好，我来处理')).toEqual({
+      ok: true,
+      command: { kind: 'reply', text: '您好，我来处理', attachments: [] },
+    });
+    const unknown = parseStaffCommand('/refund 30');
+    expect(unknown.ok).toBe(false);
+    expect(unknown.ok ? '' : unknown.message).toMatch(/^Unknown command \/refund/);
+    expect(parseStaffCommand('/note').ok).toBe(false);
+  });
+
+  it('validates structured commands (Discord slash options) the same way', () => {
+    expect(staffCommandFrom('note', { text: 'x' })).toEqual({
+      ok: true,
+      command: { kind: 'note', text: 'x' },
+    });
+    expect(staffCommandFrom('resolve', { remedy: 'free_money' }).ok).toBe(false);
+    expect(staffCommandFrom('resolve', { remedy: 'coupon', amount: 10 }).ok).toBe(true);
+    expect(staffCommandFrom('drop_table').ok).toBe(false);
+  });
+});
+
+describe('who may act', () => {
+  it('is a configured Telegram user id, as number or string', () => {
+    expect(telegramStaffActor({ id: 42, name: 'Ana' }, ['42'])).toEqual({
+      id: 'telegram:42',
+      name: 'Ana',
+      role: 'agent',
+      via: 'telegram',
+    });
+    expect(telegramStaffActor({ id: 43, name: 'Eve' }, [42])).toBeNull();
+  });
+
+  it('is a Discord member with the staff role', () => {
+    expect(discordStaffActor({ id: '1', name: 'Ana', roleIds: ['9', '7'] }, '7')?.id).toBe('discord:1');
+    expect(discordStaffActor({ id: '2', name: 'Eve', roleIds: ['9'] }, '7')).toBeNull();
+    expect(discordStaffActor({ id: '3', name: 'Any', roleIds: [] }, undefined)).toBeNull();
+  });
+});
+
+describe('finding a case again', () => {
+  it('keeps the case id whole in a title cut to the platform limit', () => {
+    const long = { ...record, buyer_name: 'A very long display name '.repeat(8) };
+    const title = caseTitle(long, 100);
+    expect(title.length).toBeLessThanOrEqual(100);
+    expect(caseIdFromText(title)).toBe(record.id);
+    expect(caseTitle(record, 128)).toBe(`🔴 Mei · case ${record.id}`);
+  });
+
+  it('round-trips button data and refuses anything else', () => {
+    const data = encodeStaffButton('handback', record.id);
+    expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+    expect(decodeStaffButton(data)).toEqual({ action: 'handback', caseId: record.id });
+    expect(decodeStaffButton('cd:delete:abc')).toBeNull();
+    expect(decodeStaffButton('o:refund_only')).toBeNull();
+  });
+});

@@ -155,6 +155,24 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
   let server: FastifyInstance | null = null;
   let stopped = false;
 
+  const retryTimers = new Set<NodeJS.Timeout>();
+  function startChannel(channel: Channel, attempt: number): void {
+    channel.start().then(
+      () => logger.info({ platform: channel.platform }, `${channel.platform}: started`),
+      (error: unknown) => {
+        if (stopped) return;
+        const delay = Math.min(300_000, 15_000 * 2 ** attempt);
+        logger.error({ err: error, platform: channel.platform, retryInMs: delay }, `${channel.platform}: could not start; retrying`);
+        const timer = setTimeout(() => {
+          retryTimers.delete(timer);
+          if (!stopped) startChannel(channel, attempt + 1);
+        }, delay);
+        timer.unref();
+        retryTimers.add(timer);
+      },
+    );
+  }
+
   const bot: Bot = {
     config,
     logger,
@@ -191,13 +209,16 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
         plugins,
       });
       const address = await server.listen({ host: config.host, port: config.port });
-      for (const channel of channels) await channel.start();
+      // A platform that is down must not keep the web chat from serving: each starts on its own, and
+      // one that fails is retried until it comes up or the bot stops.
+      for (const channel of channels) startChannel(channel, 0);
       followUps.start();
       return address;
     },
     async stop() {
       if (stopped) return;
       stopped = true;
+      for (const timer of retryTimers) clearTimeout(timer);
       followUps.stop();
       // Intake first (web server, platforms), then the messages in flight, then the deliveries, then the disk.
       await Promise.allSettled([server?.close(), ...channels.map((c) => c.stop())]);

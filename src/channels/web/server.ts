@@ -302,9 +302,9 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
     },
   );
 
-  // Open SSE streams would keep the server from closing; end them on shutdown.
+  // Open SSE streams would keep the server from closing (they are never idle): end them before it closes.
   const streams = new Set<import('node:http').ServerResponse>();
-  app.addHook('onClose', async () => {
+  app.addHook('preClose', async () => {
     for (const res of streams) res.end();
   });
 

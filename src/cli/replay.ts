@@ -6,6 +6,8 @@ import { formatConfigProblems, loadConfig, readEnv } from '../config.ts';
 import { isCalmdeskError } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
 import { type Attachment, AttachmentSchema, type InboundMessage } from '../core/messages.ts';
+import type { Decision } from '../dialogue/types.ts';
+import { orderAfterRemedy } from '../orders/demo-shop.ts';
 import { MemoryOrderSource } from '../orders/memory-orders.ts';
 import { OrderSchema } from '../orders/order-schema.ts';
 import type { OrderLookup, OrderSource } from '../orders/types.ts';
@@ -26,6 +28,8 @@ store, and prints one JSON line per input line on stdout:
 "attachments" are {kind: photo|video|document, ref} objects, or plain strings taken as photo refs.
 "now" is the time of that line; a conversation keeps its last "now" (plus one second per line) until
 another is given; without any, the real time. A bad line prints {"error": {...}} and the replay goes on.
+Remedies the buyer confirms are carried out on the replayed orders as in the demo shop (refunded,
+cancelled, shipped again), so later lines see the order as it is after the remedy.
 Logs go to stderr; stdout carries only JSON. Policy, intents and model cache come from the usual
 CALMDESK_* variables.
 `;
@@ -76,6 +80,22 @@ class ReplayOrders implements OrderSource {
 
   async recent(buyerId: string, limit: number) {
     return (await this.#byBuyer.get(buyerId)?.recent(buyerId, limit)) ?? [];
+  }
+
+  /**
+   * Carries out what the buyer agreed to, the way the demo shop does (refunded, cancelled, shipped
+   * again), so the conversation's next lines see the order as it is after the remedy.
+   */
+  async carryOut(buyerId: string, actions: Decision['actions'], now: Date): Promise<void> {
+    const source = this.#byBuyer.get(buyerId);
+    if (!source) return;
+    for (const action of actions ?? []) {
+      if (action.type !== 'apply_remedy') continue;
+      const lookup = await source.find(buyerId, action.order_id);
+      if (lookup.status !== 'found') continue;
+      const after = orderAfterRemedy(lookup.order, action.remedy, now);
+      if (after !== lookup.order) source.upsert(after);
+    }
   }
 }
 
@@ -175,6 +195,7 @@ export const run: Command = async (args, io) => {
       try {
         const handled = await bot.pipeline.handleInbound(message);
         const decision = handled.decision;
+        if (decision?.actions) await orders.carryOut(buyerId, decision.actions, now);
         write({
           conversation: line.conversation,
           replies: handled.replies.map((r) => r.text),

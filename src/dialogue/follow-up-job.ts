@@ -4,8 +4,7 @@ import type { OutboundMessage } from '../core/messages.ts';
 import type { Order, OrderSource } from '../orders/types.ts';
 import type { Store } from '../storage/store.ts';
 import { followUp } from './follow-up.ts';
-import { en } from './replies/en.ts';
-import { zh } from './replies/zh.ts';
+import { BOOKS } from './replies/index.ts';
 import { CaseStateSchema } from './state.ts';
 
 export interface FollowUpJobOptions {
@@ -123,7 +122,7 @@ export function createFollowUpJob(options: FollowUpJobOptions): FollowUpJob {
           ) {
             return;
           }
-          const book = state.language === 'en' ? en : zh;
+          const book = BOOKS[state.language];
           const saved = await store.conversations.saveState(
             record.id,
             { ...state, nudged: true },

@@ -1,9 +1,7 @@
 import type { Order } from '../orders/types.ts';
 import type { PromiseRecord } from '../storage/store.ts';
-import { en } from './replies/en.ts';
-import type { ReplyBook } from './replies/types.ts';
-import { zh } from './replies/zh.ts';
-import { hasHan } from './text.ts';
+import { BOOKS } from './replies/index.ts';
+import { hasHan, hash } from './text.ts';
 
 /** What became of a promise, and what to tell the buyer (null: nothing to say yet). */
 export interface FollowUpResult {
@@ -43,16 +41,6 @@ export function promiseDone(
   }
 }
 
-function book(text: string): ReplyBook {
-  return hasHan(text) ? zh : en;
-}
-
-function hash(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
-
 /**
  * The pure part of the follow-up job: an open promise is kept when the order shows it done, overdue
  * once its deadline passed without that; the buyer is told either way, in the promise's language.
@@ -60,7 +48,7 @@ function hash(text: string): number {
 export function followUp(promise: PromiseRecord, order: Order | null, now: Date): FollowUpResult {
   if (promise.status !== 'open') return { status: promise.status, message: null };
   const created = Number.isNaN(Date.parse(promise.created_at)) ? null : new Date(promise.created_at);
-  const b = book(promise.text);
+  const b = BOOKS[hasHan(promise.text) ? 'zh' : 'en'];
   if (promiseDone(promise, order, created)) {
     const lines = b.followKept(promise.text);
     return { status: 'kept', message: lines[hash(promise.id) % lines.length]! };

@@ -1,8 +1,9 @@
 import type { Language, Remedy } from '../nlu/types.ts';
 import type { Policy } from '../policy/schema.ts';
-import { BOOKS } from './decide.ts';
+import { BOOKS } from './replies/index.ts';
 import type { Lang } from './replies/types.ts';
-import { freshState, readState } from './state.ts';
+import { recordPromise, satisfactionOptions } from './settle.ts';
+import { clearQuestion, freshState, readState } from './state.ts';
 import { remedyName } from './summary.ts';
 import type { Decision, DialogueState, Priority, PromiseDraft, RemedyAction } from './types.ts';
 
@@ -72,8 +73,7 @@ export function resume(
   s.refusals = 0;
   s.refused = [];
   s.not_understood = 0;
-  s.pending = null;
-  s.options = [];
+  clearQuestion(s);
   s.last_question = null;
   delete s.handoff;
 
@@ -102,8 +102,6 @@ export function resume(
         : lang === 'zh'
           ? `${remedyName(remedy, 'zh')}将在${hours}小时内办好`
           : `your ${remedyName(remedy, 'en')} will be done within ${hours} hours`;
-    const due = new Date(now.getTime() + hours * 3_600_000).toISOString();
-    const id = `pr-${orderId ?? 'none'}-${s.case_no}-${s.turn}-${remedy}-agent`;
     events.push({
       type: 'case_outcome',
       data: {
@@ -115,11 +113,7 @@ export function resume(
         by: 'agent',
       },
     });
-    promises.push({ id, kind: remedy, text, due_at: due, remedy, ...(orderId ? { order_id: orderId } : {}) });
-    events.push({
-      type: 'promise_made',
-      data: { id, kind: remedy, text, due_at: due, remedy, order_id: orderId ?? null },
-    });
+    recordPromise(s, { events, promises }, now, { kind: remedy, text, hours, remedy, by: 'agent' });
     if (orderId)
       actions.push({
         type: 'apply_remedy',
@@ -127,10 +121,6 @@ export function resume(
         remedy,
         ...(amount !== undefined ? { amount } : {}),
       });
-    s.promises = [
-      ...s.promises,
-      { id, kind: remedy, text, due_at: due, remedy, ...(orderId ? { order_id: orderId } : {}) },
-    ];
     s.outcome = { remedy, order_id: orderId ?? null, at: now.toISOString(), by: 'agent' };
     const agreed = note ? `${text}${lang === 'zh' ? '（' : ' ('}${note}${lang === 'zh' ? '）' : ')'}` : text;
     lines.push(b.resumeAgreed(agreed)[s.turn % b.resumeAgreed(agreed).length]!);
@@ -160,11 +150,7 @@ export function resume(
 
   const question = b.askSatisfaction[s.turn % b.askSatisfaction.length]!;
   s.pending = 'satisfaction';
-  s.options = [1, 2, 3, 4, 5].map((n) => ({
-    label: b.satisfactionOption(n),
-    value: String(n),
-    key: `score:${n}`,
-  }));
+  s.options = satisfactionOptions(b);
   s.last_question = question;
   s.rated = false;
   const decision: Decision = {

@@ -145,3 +145,21 @@ export function readState(raw: DialogueState | null, fallbackLanguage: 'zh' | 'e
   if (raw.step === 'handoff') state.step = 'handoff';
   return state;
 }
+
+/** The bot no longer waits for an answer: no pending question, no buttons. */
+export function clearQuestion(s: CaseState): void {
+  s.pending = null;
+  s.options = [];
+}
+
+/** Forgets the offer in progress (the order or the problem changed), keeping what the buyer told. */
+export function resetOffer(s: CaseState): void {
+  clearQuestion(s);
+  s.allowed_remedies = [];
+  s.amounts = {};
+  s.partial_percent = null;
+  s.policy_rule = null;
+  s.shipping_payer = null;
+  s.asked_to_wait = false;
+  delete s.chosen;
+}

@@ -6,6 +6,13 @@ import type { StateOption } from './state.ts';
 const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
 const HAN_ALL = /[\u3400-\u9fff\uf900-\ufaff《》（）]/g;
 
+/** A stable 32-bit hash (FNV-1a): picks a phrasing that varies by turn yet repeats for the same input. */
+export function hash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
 /** True when the text holds any Han character. */
 export function hasHan(text: string): boolean {
   return HAN.test(text);

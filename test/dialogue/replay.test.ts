@@ -94,6 +94,43 @@ describe('calmdesk replay', () => {
     }
   });
 
+  it('carries out a confirmed refund on the replayed order, so a later status question finds it done', async () => {
+    const shirt = {
+      id: 'CD10002',
+      state: 'paid',
+      category: 'apparel',
+      amount: 159,
+      currency: 'CNY',
+      ordered_at: '2026-11-19T10:00:00+08:00',
+      items: [{ sku: 'AP-LINEN-M', name: '亚麻衬衫 Linen shirt, size M', quantity: 1, price: 159 }],
+    };
+    const r = await replay([
+      {
+        conversation: 'buyer-a',
+        text: '我的订单CD10002还没发货，不想要了，帮我退款吧',
+        order: shirt,
+        now: NOW,
+      },
+      { conversation: 'buyer-a', text: '确认' },
+      { conversation: 'buyer-a', text: '退款办好了吗' },
+      // Another conversation with an order of the same id: its order is its own, still paid.
+      {
+        conversation: 'buyer-b',
+        text: '我的订单CD10002还没发货，不想要了，帮我退款吧',
+        order: shirt,
+        now: NOW,
+      },
+    ]);
+    expect(r.code).toBe(0);
+    const [asked, confirmed, status, other] = r.rows;
+    expect(asked).toMatchObject({ step: 'confirm', policy_rule: 'not_shipped.refund_at_once' });
+    expect(confirmed).toMatchObject({ step: 'follow_up' });
+    // Told the refund is done (the promise is kept) or that the order is refunded: either way, not "still open".
+    expect(status.replies.join('')).toMatch(/已经办好了|已经退款/);
+    expect(status.policy_rule).toMatch(/^(case\.status|order\.closed)$/);
+    expect(other).toMatchObject({ step: 'confirm', remedies_offered: ['refund_only'] });
+  });
+
   it('answers a bad line with an error line and goes on', async () => {
     const r = await replay([
       'this is not json',

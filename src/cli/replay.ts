@@ -64,8 +64,15 @@ const LineSchema = z
 /** Orders per replayed conversation: two conversations may use the same order id without seeing each other's. */
 class ReplayOrders implements OrderSource {
   readonly #byBuyer = new Map<string, MemoryOrderSource>();
+  readonly #about = new Map<string, string>();
+
+  /** The id of the last inline order of a conversation: the order it is about. */
+  about(buyerId: string): string | undefined {
+    return this.#about.get(buyerId);
+  }
 
   set(buyerId: string, order: z.infer<typeof ReplayOrderSchema>): void {
+    this.#about.set(buyerId, order.id);
     let source = this.#byBuyer.get(buyerId);
     if (!source) {
       source = new MemoryOrderSource();
@@ -192,6 +199,9 @@ export const run: Command = async (args, io) => {
         attachments: line.attachments,
         receivedAt: now,
       };
+      // The inline order is the order the conversation is about (DESIGN.md's replay contract).
+      const about = orders.about(buyerId);
+      if (about) message.orderId = about;
       try {
         const handled = await bot.pipeline.handleInbound(message);
         const decision = handled.decision;

@@ -29,6 +29,11 @@ export interface InboundMessage {
   text: string;
   attachments: Attachment[];
   receivedAt: Date;
+  /**
+   * The order the conversation is about when the channel knows it (a shop page that embeds the chat on
+   * an order, a replayed conversation). Used until the buyer names another order.
+   */
+  orderId?: string;
 }
 
 /** A choice the buyer can tap where the platform has buttons; the value is sent back as text. */

@@ -74,9 +74,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   let accepting = true;
   let inFlight = 0;
 
-  async function orderContext(buyerId: string, analysis: Analysis, state: DialogueState | null): Promise<OrderContext> {
+  async function orderContext(message: InboundMessage, analysis: Analysis, state: DialogueState | null): Promise<OrderContext> {
+    const buyerId = message.author.id;
     const asked = analysis.entities.find((e) => e.type === 'order_id')?.value;
-    const orderId = asked ?? state?.order_id;
+    const orderId = asked ?? state?.order_id ?? message.orderId;
     const lookup = orderId ? await orders.find(buyerId, orderId) : null;
     // The recent orders are always at hand: a buyer who says "not this order" gets them as buttons.
     const recent = await orders.recent(buyerId, 5);
@@ -96,7 +97,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const conversation = await store.conversations.get(conversationId);
     const state = (conversation?.state ?? null) as DialogueState | null;
     const analysis = nlu.analyze(message.text, { attachments: message.attachments, now });
-    const order = await orderContext(message.author.id, analysis, state);
+    const order = await orderContext(message, analysis, state);
     const decision = decide({
       state,
       analysis,

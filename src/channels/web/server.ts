@@ -40,6 +40,8 @@ const PostMessageBody = z
       .regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'letters, digits and _ . : - only, at most 100')
       .optional(),
     buyer_name: z.string().trim().min(1).max(60).optional(),
+    /** The order the chat is about, when the shop embeds it on an order page; the buyer can still name another. */
+    order_id: z.string().trim().min(1).max(64).optional(),
   })
   .strict();
 
@@ -171,6 +173,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
       text: body.text,
       attachments: body.attachments,
       receivedAt: clock(),
+      ...(body.order_id ? { orderId: body.order_id } : {}),
     });
     if (result.status === 'failed' && result.replies.length === 0) {
       return sendError(

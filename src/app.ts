@@ -2,8 +2,10 @@ import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import type { Channel } from './channels/channel.ts';
+import { registerAgentConsole } from './channels/web/agent-console.ts';
 import { createWebServer } from './channels/web/server.ts';
 import { type Config, defaultConfig } from './config.ts';
+import type { ConversationId } from './core/conversation-id.ts';
 import { createLogger, type Logger } from './core/logger.ts';
 import type { OutboundMessage } from './core/messages.ts';
 import { createOutbox, type Outbox } from './core/outbox.ts';
@@ -11,7 +13,9 @@ import { createPipeline, type Pipeline } from './core/pipeline.ts';
 import { TranscriptBus } from './core/transcript-bus.ts';
 import { createFollowUpJob } from './dialogue/follow-up-job.ts';
 import { decide, renderHandoffNotice, resume } from './dialogue/index.ts';
+import type { RemedyAction } from './dialogue/types.ts';
 import { createHandoffDesk, type HandoffDesk } from './handoff/desk.ts';
+import { createExpiryTimer } from './handoff/expiry.ts';
 import { createNlu, type Nlu } from './nlu/index.ts';
 import { DemoShop } from './orders/demo-shop.ts';
 import { HttpOrderSource } from './orders/http-orders.ts';
@@ -92,6 +96,13 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
   const bus = new TranscriptBus();
   const outbox = createOutbox({ store, bus, logger, clock });
 
+  // A real shop carries remedies out in its own systems (an agent or its order API); the demo shop does it
+  // here, for the bot's and the agents' settlements alike, so a buyer can watch the follow-up happen.
+  const act = async (_conversationId: ConversationId, buyerId: string, action: RemedyAction) => {
+    if (action.type === 'apply_remedy' && demoShop)
+      await demoShop.applyRemedy(buyerId, action.order_id, action.remedy);
+  };
+
   // The desk and the pipeline need each other (relay vs. exclusive hand-back); the pipeline is made
   // first and reaches the desk through this late-bound reference.
   let desk: HandoffDesk | null = null;
@@ -108,12 +119,7 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
       onBuyerMessage: (id, message) => desk!.onBuyerMessage(id, message),
       request: (id, request, context) => desk!.request(id, request, context),
     },
-    act: async (_conversationId, buyerId, action) => {
-      // A real shop carries remedies out in its own systems (an agent or its order API); the demo shop
-      // does it here so a buyer can watch the follow-up happen.
-      if (action.type === 'apply_remedy' && demoShop)
-        await demoShop.applyRemedy(buyerId, action.order_id, action.remedy);
-    },
+    act,
     clock,
     logger,
   });
@@ -125,10 +131,15 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
       },
     },
     pipeline,
-    dialogue: { renderHandoffNotice, resume },
+    dialogue: {
+      renderHandoffNotice,
+      resume: (state, handBack, language, now) => resume(state, handBack, language, now, policy),
+    },
     orders,
+    act,
     config: {
       slaMinutes: config.handoff.slaMinutes,
+      timezone: config.handoff.timezone,
       ...(config.handoff.openingHours ? { openingHours: config.handoff.openingHours } : {}),
       agentLimit: policy.authority.agent_limit,
     },
@@ -150,6 +161,8 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
     logger,
   });
 
+  const expiry = createExpiryTimer(desk, { clock, logger });
+
   const channels: Channel[] = [];
   const plugins: ((app: FastifyInstance) => Promise<void> | void)[] = [];
   let server: FastifyInstance | null = null;
@@ -162,7 +175,10 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
       (error: unknown) => {
         if (stopped) return;
         const delay = Math.min(300_000, 15_000 * 2 ** attempt);
-        logger.error({ err: error, platform: channel.platform, retryInMs: delay }, `${channel.platform}: could not start; retrying`);
+        logger.error(
+          { err: error, platform: channel.platform, retryInMs: delay },
+          `${channel.platform}: could not start; retrying`,
+        );
         const timer = setTimeout(() => {
           retryTimers.delete(timer);
           if (!stopped) startChannel(channel, attempt + 1);
@@ -206,13 +222,26 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
         logger,
         clock,
         uploadsDir: config.store === 'sqlite' ? join(dirname(config.dbPath), 'uploads') : null,
-        plugins,
+        plugins: [
+          (app) =>
+            registerAgentConsole(app, {
+              desk: desk!,
+              agents: store.agents,
+              clock,
+              logger,
+              sessionMinutes: config.sessionTtlHours * 60,
+              secureCookies: config.cookieSecure,
+              slaMinutes: config.handoff.slaMinutes,
+            }),
+          ...plugins,
+        ],
       });
       const address = await server.listen({ host: config.host, port: config.port });
       // A platform that is down must not keep the web chat from serving: each starts on its own, and
       // one that fails is retried until it comes up or the bot stops.
       for (const channel of channels) startChannel(channel, 0);
       followUps.start();
+      expiry.start();
       return address;
     },
     async stop() {
@@ -220,6 +249,7 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
       stopped = true;
       for (const timer of retryTimers) clearTimeout(timer);
       followUps.stop();
+      expiry.stop();
       // Intake first (web server, platforms), then the messages in flight, then the deliveries, then the disk.
       await Promise.allSettled([server?.close(), ...channels.map((c) => c.stop())]);
       await pipeline.drain();

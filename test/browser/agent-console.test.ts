@@ -3,12 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import BetterSqlite3 from 'better-sqlite3';
-import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bot, createBot } from '../../src/app.ts';
-import { registerAgentConsole } from '../../src/channels/web/agent-console.ts';
-import { createWebServer } from '../../src/channels/web/server.ts';
 import { run as agentCli } from '../../src/cli/agent.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import { launchChromium } from '../helpers/browser.ts';
@@ -25,7 +22,6 @@ describe('the agent console, end to end', () => {
   const password = 'desk passphrase 42';
   let browser: Browser;
   let bot: Bot | null = null;
-  let ownServer: FastifyInstance | null = null;
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
@@ -33,7 +29,6 @@ describe('the agent console, end to end', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await ownServer?.close();
     await bot?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -97,34 +92,7 @@ describe('the agent console, end to end', () => {
       },
       logger: silentLogger,
     });
-    let url = (await bot.listen()).replace(/\/$/, '');
-    if ((await fetch(`${url}/agent`)).status === 404) {
-      // The app does not mount the console (yet): serve the same bot with the console on a second port.
-      const live = bot;
-      const clock = () => new Date();
-      ownServer = await createWebServer({
-        host: '127.0.0.1',
-        port: 0,
-        maxBodyBytes: live.config.maxBodyBytes,
-        maxTextLength: live.config.maxTextLength,
-        pipeline: live.pipeline,
-        store: live.store,
-        bus: live.bus,
-        logger: silentLogger,
-        clock,
-        uploadsDir: null,
-        plugins: [
-          (app) =>
-            registerAgentConsole(app, {
-              desk: live.desk,
-              agents: live.store.agents,
-              clock,
-              logger: silentLogger,
-            }),
-        ],
-      });
-      url = await ownServer.listen({ host: '127.0.0.1', port: 0 });
-    }
+    const url = (await bot.listen()).replace(/\/$/, '');
 
     // Another buyer asked for a person first: a normal case, already waiting.
     const other = await buyerPage(url, 'Sam');

@@ -25,7 +25,7 @@ describe('a buyer in the web chat, across a restart', () => {
     const env = {
       CALMDESK_PORT: port,
       CALMDESK_DB_PATH: join(dir, 'calmdesk.db'),
-      };
+    };
     const first = await startCalmdesk(env);
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();

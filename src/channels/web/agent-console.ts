@@ -458,8 +458,8 @@ export async function registerAgentConsole(app: FastifyInstance, deps: AgentCons
       });
     });
 
-    // Open SSE streams would keep the server from closing.
-    scope.addHook('onClose', async () => {
+    // Open SSE streams would keep the server from closing (they are never idle): end them before it closes.
+    scope.addHook('preClose', async () => {
       for (const res of streams.keys()) res.end();
     });
   });

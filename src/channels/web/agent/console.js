@@ -381,9 +381,24 @@ function outcome() {
   return body;
 }
 
+function clearOutcome() {
+  for (const id of [
+    'outcome-note',
+    'outcome-remedy',
+    'outcome-amount',
+    'approval-amount',
+    'approval-reason',
+  ]) {
+    $(id).value = '';
+  }
+}
+
 $('close-form').addEventListener('submit', (event) => event.preventDefault());
 $('hand-back').addEventListener('click', () =>
-  act('hand-back', outcome(), () => toast('Handed back to the bot.')),
+  act('hand-back', outcome(), () => {
+    clearOutcome();
+    toast('Handed back to the bot.');
+  }),
 );
 $('resolve').addEventListener('click', () => {
   const body = outcome();
@@ -392,7 +407,10 @@ $('resolve').addEventListener('click', () => {
     $('outcome-note').focus();
     return;
   }
-  act('resolve', body, () => toast('Resolved. The buyer is asked how it went.'));
+  act('resolve', body, () => {
+    clearOutcome();
+    toast('Resolved. The buyer is asked how it went.');
+  });
 });
 
 // ---------------------------------------------------------------- approvals (supervisors)

@@ -6,6 +6,7 @@ import { registerAgentConsole } from './channels/web/agent-console.ts';
 import { createWebServer } from './channels/web/server.ts';
 import { type Config, defaultConfig } from './config.ts';
 import type { ConversationId } from './core/conversation-id.ts';
+import { CalmdeskError } from './core/errors.ts';
 import { createLogger, type Logger } from './core/logger.ts';
 import type { OutboundMessage } from './core/messages.ts';
 import { createOutbox, type Outbox } from './core/outbox.ts';
@@ -21,8 +22,7 @@ import { DemoShop } from './orders/demo-shop.ts';
 import { HttpOrderSource } from './orders/http-orders.ts';
 import type { OrderSource } from './orders/types.ts';
 import { loadPolicy, type Policy } from './policy/index.ts';
-import { createMemoryStore } from './storage/memory-store.ts';
-import { createSqliteStore } from './storage/sqlite-store.ts';
+import { openStore } from './storage/open-store.ts';
 import type { Store } from './storage/store.ts';
 
 /** Everything a running calmdesk is made of; tests reach into it, `main` starts and stops it. */
@@ -70,8 +70,8 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
     createLogger({ level: config.logLevel, ...(config.logFile ? { destination: config.logFile } : {}) });
   const clock = options.clock ?? (() => new Date());
 
-  const sqlite = options.store ? null : config.store === 'sqlite' ? createSqliteStore(config.dbPath) : null;
-  const store = options.store ?? sqlite ?? createMemoryStore();
+  const opened = options.store ? { store: options.store, sqlite: null } : await openStore(config, logger);
+  const { store, sqlite } = opened;
   await store.start();
 
   let demoShop: DemoShop | null = null;
@@ -84,7 +84,7 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
         timeoutMs: config.orders.timeoutMs,
       });
     } else {
-      // The demo shop lives in the same SQLite file; with the memory store it gets a database of its own.
+      // The demo shop lives in the same SQLite file; with the memory or PostgreSQL store it gets a database of its own.
       demoShop = new DemoShop(sqlite?.db ?? new BetterSqlite3(':memory:'), { now: clock });
       orders = demoShop;
     }
@@ -221,7 +221,8 @@ export async function createBot(options: BotOptions = {}): Promise<Bot> {
         bus,
         logger,
         clock,
-        uploadsDir: config.store === 'sqlite' ? join(dirname(config.dbPath), 'uploads') : null,
+        // With PostgreSQL, processes behind one load balancer need this folder on a shared volume.
+        uploadsDir: config.store !== 'memory' ? join(dirname(config.dbPath), 'uploads') : null,
         plugins: [
           (app) =>
             registerAgentConsole(app, {

@@ -59,8 +59,15 @@ const url = z.url({ message: 'must be a full URL such as https://shop.example/ap
 export const EnvSchema = z.object({
   CALMDESK_HOST: z.string().default('127.0.0.1'),
   CALMDESK_PORT: int(3000, 0, 65535),
-  CALMDESK_STORE: z.enum(['sqlite', 'memory']).default('sqlite'),
+  CALMDESK_STORE: z.enum(['sqlite', 'memory', 'postgres']).default('sqlite'),
   CALMDESK_DB_PATH: z.string().min(1).default('data/calmdesk.db'),
+  CALMDESK_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, {
+      message: 'must be a PostgreSQL URL such as postgres://user:password@host:5432/calmdesk',
+    })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   CALMDESK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CALMDESK_LOG_FILE: optionalText,
   CALMDESK_POLICY_PATH: z.string().min(1).default('policy/default.yaml'),
@@ -97,11 +104,13 @@ export const EnvSchema = z.object({
   CALMDESK_TELEGRAM_WEBHOOK_SECRET: optionalText,
   CALMDESK_TELEGRAM_STAFF_GROUP_ID: optionalText,
   CALMDESK_TELEGRAM_STAFF_USER_IDS: idList,
+  CALMDESK_TELEGRAM_SUPERVISOR_USER_IDS: idList,
   CALMDESK_TELEGRAM_API_ROOT: url.optional().or(z.literal('').transform(() => undefined)),
   CALMDESK_DISCORD_TOKEN: optionalText,
   CALMDESK_DISCORD_SUPPORT_CHANNEL_ID: optionalText,
   CALMDESK_DISCORD_STAFF_CHANNEL_ID: optionalText,
   CALMDESK_DISCORD_STAFF_ROLE_ID: optionalText,
+  CALMDESK_DISCORD_SUPERVISOR_ROLE_ID: optionalText,
   CALMDESK_DISCORD_API_ROOT: url.optional().or(z.literal('').transform(() => undefined)),
 });
 
@@ -111,8 +120,10 @@ type Env = z.infer<typeof EnvSchema>;
 export interface Config {
   host: string;
   port: number;
-  store: 'sqlite' | 'memory';
+  store: 'sqlite' | 'memory' | 'postgres';
   dbPath: string;
+  /** The PostgreSQL URL (CALMDESK_STORE=postgres). */
+  databaseUrl: string | undefined;
   logLevel: Env['CALMDESK_LOG_LEVEL'];
   logFile: string | undefined;
   policyPath: string;
@@ -139,6 +150,8 @@ export interface Config {
         webhookSecret: string | undefined;
         staffGroupId: string | undefined;
         staffUserIds: string[];
+        /** Telegram user ids acting as supervisors (they decide compensation approvals). */
+        supervisorUserIds: string[];
         apiRoot: string | undefined;
       }
     | undefined;
@@ -148,6 +161,8 @@ export interface Config {
         supportChannelId: string | undefined;
         staffChannelId: string | undefined;
         staffRoleId: string | undefined;
+        /** Members with this role act as supervisors (they decide compensation approvals). */
+        supervisorRoleId: string | undefined;
         apiRoot: string | undefined;
       }
     | undefined;
@@ -182,6 +197,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   }
   const e = parsed.data;
   const problems: string[] = [];
+  if (e.CALMDESK_STORE === 'postgres' && !e.CALMDESK_DATABASE_URL) {
+    problems.push('CALMDESK_DATABASE_URL=(unset): required when CALMDESK_STORE=postgres');
+  }
   if (e.CALMDESK_ORDERS === 'http' && !e.CALMDESK_ORDER_API_URL) {
     problems.push('CALMDESK_ORDER_API_URL=(unset): required when CALMDESK_ORDERS=http');
   }
@@ -217,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       port: e.CALMDESK_PORT,
       store: e.CALMDESK_STORE,
       dbPath: e.CALMDESK_DB_PATH,
+      databaseUrl: e.CALMDESK_DATABASE_URL,
       logLevel: e.CALMDESK_LOG_LEVEL,
       logFile: e.CALMDESK_LOG_FILE,
       policyPath: e.CALMDESK_POLICY_PATH,
@@ -249,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
             webhookSecret: e.CALMDESK_TELEGRAM_WEBHOOK_SECRET,
             staffGroupId: e.CALMDESK_TELEGRAM_STAFF_GROUP_ID,
             staffUserIds: e.CALMDESK_TELEGRAM_STAFF_USER_IDS,
+            supervisorUserIds: e.CALMDESK_TELEGRAM_SUPERVISOR_USER_IDS,
             apiRoot: e.CALMDESK_TELEGRAM_API_ROOT,
           }
         : undefined,
@@ -258,6 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
             supportChannelId: e.CALMDESK_DISCORD_SUPPORT_CHANNEL_ID,
             staffChannelId: e.CALMDESK_DISCORD_STAFF_CHANNEL_ID,
             staffRoleId: e.CALMDESK_DISCORD_STAFF_ROLE_ID,
+            supervisorRoleId: e.CALMDESK_DISCORD_SUPERVISOR_ROLE_ID,
             apiRoot: e.CALMDESK_DISCORD_API_ROOT,
           }
         : undefined,

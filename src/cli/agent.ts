@@ -3,8 +3,10 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { formatConfigProblems, loadConfig, readEnv } from '../config.ts';
 import { isCalmdeskError } from '../core/errors.ts';
+import { silentLogger } from '../core/logger.ts';
 import { hashPassword } from '../handoff/passwords.ts';
 import type { AgentRepo } from '../handoff/ports.ts';
+import { openStore } from '../storage/open-store.ts';
 import { parseFlags } from './args.ts';
 import type { CliIO, Command } from './io.ts';
 
@@ -12,7 +14,7 @@ const HELP = `usage: calmdesk agent add NAME --role agent|supervisor [--password
        calmdesk agent password NAME [--password P]
        calmdesk agent list
 
-Manages the accounts of the web agent console (/agent), kept in the SQLite store (CALMDESK_DB_PATH).
+Manages the accounts of the web agent console (/agent), kept in the configured store (CALMDESK_DB_PATH, or CALMDESK_DATABASE_URL with CALMDESK_STORE=postgres).
 Without --password the password is read from stdin (first line), so it stays out of the shell history:
   printf '%s\\n' 'a long passphrase' | calmdesk agent add mei --role agent
 Passwords need at least 8 characters; they are stored as scrypt hashes with a random salt.
@@ -26,17 +28,16 @@ const NameSchema = z
 const PasswordSchema = z.string().min(8, 'at least 8 characters').max(1024);
 const RoleSchema = z.enum(['agent', 'supervisor']);
 
-/** Opens the agent accounts; the default opens the configured SQLite store. */
+/** Opens the agent accounts; the default opens the configured store (SQLite or PostgreSQL). */
 export type OpenAgents = (io: CliIO) => Promise<{ agents: AgentRepo; close(): Promise<void> } | string>;
 
 const openConfiguredStore: OpenAgents = async (io) => {
   const result = loadConfig(readEnv(io.env));
   if (!result.ok) return formatConfigProblems(result.problems);
-  if (result.config.store !== 'sqlite') {
-    return 'agent accounts need CALMDESK_STORE=sqlite: in memory they would vanish when this command ends';
+  if (result.config.store === 'memory') {
+    return 'agent accounts need CALMDESK_STORE=sqlite or postgres: in memory they would vanish when this command ends';
   }
-  const { createSqliteStore } = await import('../storage/sqlite-store.ts');
-  const store = createSqliteStore(result.config.dbPath);
+  const { store } = await openStore(result.config, silentLogger);
   await store.start();
   return { agents: store.agents, close: () => store.stop() };
 };

@@ -1,6 +1,7 @@
 import { formatConfigProblems, loadConfig, readEnv } from '../config.ts';
 import { isCalmdeskError } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
+import { describeStore } from '../storage/open-store.ts';
 import { parseFlags } from './args.ts';
 import type { Command } from './io.ts';
 
@@ -52,7 +53,7 @@ export const run: Command = async (args, io) => {
     return 1;
   }
   const ms = Math.round(performance.now() - started);
-  logger.info({ address, store: config.store, db: config.dbPath, ms }, 'calmdesk is ready');
+  logger.info({ address, store: config.store, data: describeStore(config), ms }, 'calmdesk is ready');
   io.stdout.write(
     `calmdesk is ready in ${ms} ms\n  web chat:      ${address}/\n  agent console: ${address}/agent\n`,
   );

@@ -74,7 +74,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   let accepting = true;
   let inFlight = 0;
 
-  async function orderContext(message: InboundMessage, analysis: Analysis, state: DialogueState | null): Promise<OrderContext> {
+  async function orderContext(
+    message: InboundMessage,
+    analysis: Analysis,
+    state: DialogueState | null,
+  ): Promise<OrderContext> {
     const buyerId = message.author.id;
     const asked = analysis.entities.find((e) => e.type === 'order_id')?.value;
     const orderId = asked ?? state?.order_id ?? message.orderId;
@@ -195,8 +199,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     if (!accepting) return { status: 'failed', replies: [] };
     inFlight += 1;
     try {
+      // Buyers' words and names go into SQL, JSON and HTML: invisible and control characters never do.
       const text = cleanText(message.text);
-      message = text === message.text ? message : { ...message, text };
+      const name = cleanText(message.author.name).trim() || 'buyer';
+      if (text !== message.text || name !== message.author.name) {
+        message = { ...message, text, author: { ...message.author, name } };
+      }
       const received = await store.acceptInbound({
         platform: message.platform,
         messageId: message.id,

@@ -1,5 +1,6 @@
 import { CalmdeskError } from '../core/errors.ts';
 import { guardRepo } from './guard.ts';
+import { createMemoryChannelLinks } from './memory/channel-links.ts';
 import { createMemoryCoreRepos } from './memory/core.ts';
 import { createMemoryHandoffRepos } from './memory/handoffs.ts';
 import type { Store } from './store.ts';
@@ -41,6 +42,7 @@ export function createMemoryStore(): Store {
     },
     handoffs: guardRepo(handoffs, assertOpen),
     agents: guardRepo(agents, assertOpen),
+    channelLinks: guardRepo(createMemoryChannelLinks(), assertOpen),
     async start() {
       open = true;
     },

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { CalmdeskError } from '../core/errors.ts';
 import { guardRepo } from './guard.ts';
+import { createSqliteChannelLinks } from './sqlite/channel-links.ts';
 import { createSqliteCoreRepos } from './sqlite/core.ts';
 import { createGroupCommit } from './sqlite/group-commit.ts';
 import { createSqliteHandoffRepos } from './sqlite/handoffs.ts';
@@ -45,6 +46,7 @@ export function createSqliteStore(path: string): SqliteStore {
     ...guardRepo({ acceptInbound: core.acceptInbound, commitTurn: core.commitTurn }, assertOpen),
     handoffs: guardRepo(handoffs, assertOpen),
     agents: guardRepo(agents, assertOpen),
+    channelLinks: guardRepo(createSqliteChannelLinks(db), assertOpen),
     async start() {
       assertOpen();
     },

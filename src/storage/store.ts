@@ -1,6 +1,7 @@
 import type { ConversationId, Platform } from '../core/conversation-id.ts';
 import type { NewEvent, StoredEvent } from '../core/events.ts';
 import type { AgentRepo, HandoffRepo } from '../handoff/ports.ts';
+import type { ChannelLinkRepo } from './channel-links.ts';
 
 /**
  * The Store port. The memory implementation is the reference; SQLite is the default; every
@@ -128,6 +129,11 @@ export interface Store {
   readonly handoffs: HandoffRepo;
   /** Agent accounts and console sessions (src/handoff/ports.ts). */
   readonly agents: AgentRepo;
+  /**
+   * Where buyer threads and case places live on Telegram and Discord (src/storage/channel-links.ts).
+   * Optional: a channel without it keeps them in memory and forgets them on restart.
+   */
+  readonly channelLinks?: ChannelLinkRepo;
   /** Runs migrations / opens connections. Idempotent. */
   start(): Promise<void>;
   /** Closes the database; later calls fail with CALMDESK_STORE_CLOSED. */

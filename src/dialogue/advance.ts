@@ -5,6 +5,7 @@ import { acknowledge, askCondition, askOrder, askPhoto, askProblem } from './lis
 import { evaluate, offer, recordOffer } from './offer.ts';
 import { promiseShipping } from './settle.ts';
 import { clearQuestion } from './state.ts';
+import { saysWontWait } from './text.ts';
 
 /**
  * Moves a dispute forward by one step, in this order: the order (ask which), a high-value order (hand
@@ -50,7 +51,9 @@ export function advance(c: TurnContext): void {
     return;
   }
   if (verdict.missing === 'condition') {
-    if (s.wants === 'refund_only') explain(c, 'wants:refund_only', c.b.wantsRefused('refund_only', false));
+    if (s.wants === 'refund_only') {
+      explain(c, 'wants:refund_only', c.b.wantsRefused('refund_only', false, true));
+    }
     askCondition(c);
     s.step = 'listen';
     return;
@@ -73,6 +76,12 @@ export function advance(c: TurnContext): void {
       s.step = 'listen';
       return;
     case 'in_transit.wait_or_intercept':
+      if (saysWontWait(c.text) && s.wants !== 'intercept') {
+        // "不想等了，直接退款": the refund they ask for is the intercept; say that, not why refund-only is refused.
+        s.wants = 'intercept';
+        offer(c, evaluate(c));
+        return;
+      }
       // Asked once: a buyer who insists, or asks for the intercept by name, gets the offer itself.
       if (!s.asked_to_wait && s.wants !== 'intercept') {
         s.asked_to_wait = true;

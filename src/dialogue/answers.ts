@@ -11,6 +11,9 @@ import { hasHan } from './text.ts';
  * thanks, "?" and messages the bot did not understand or that are not its business.
  */
 
+/** Promises that send money back (a done one may still be on its way through the bank). */
+const MONEY_KINDS = ['refund_only', 'return_refund', 'intercept', 'cancel_order', 'partial_refund'];
+
 /** Where the case stands: the latest promise (done, overdue or open), else the order's state. */
 export function answerStatus(c: TurnContext): void {
   const s = c.s;
@@ -21,7 +24,8 @@ export function answerStatus(c: TurnContext): void {
     const due = c.b.due(new Date(latest.due_at), c.policy.timezone);
     const order = c.order && c.order.id === latest.order_id ? c.order : null;
     if (promiseDone({ kind: latest.kind, remedy: latest.remedy ?? null }, order, null)) {
-      say(c, pick(c, c.b.statusDone(latest.text), 'status'));
+      const money = latest.amount !== undefined ? latest.amount > 0 : MONEY_KINDS.includes(latest.kind);
+      say(c, pick(c, c.b.statusDone(latest.text, money), 'status'));
     } else if (c.now.getTime() > Date.parse(latest.due_at)) {
       say(c, pick(c, c.b.statusOverdue(latest.text, due), 'status'));
     } else {
@@ -77,8 +81,7 @@ export function answerPolicy(c: TurnContext): void {
   const topic = policyTopic(c.text);
   c.rule = `policy.${topic}`;
   say(c, c.b.policy(topic, policyFacts(c, null)));
-  if (c.s.pending && c.s.last_question) say(c, c.s.last_question);
-  else say(c, pick(c, c.b.anythingElse, 'else'));
+  if (!askAgain(c, [], 'policy')) say(c, pick(c, c.b.anythingElse, 'else'));
 }
 
 /**
@@ -96,15 +99,13 @@ export function notUnderstood(c: TurnContext): void {
     say(c, c.b.otherLanguage);
     return;
   }
-  if (s.pending === 'photo') {
-    // Most often a buyer balking at the photo request: say why it helps, then ask again.
-    say(c, pick(c, c.b.photoWhy, 'photo_why'), s.last_question);
-    return;
-  }
-  const inCase = s.pending !== null || s.problem !== undefined || s.wants !== undefined;
+  // Most often a buyer balking at the photo request: say why it helps, then ask again.
+  if (s.pending === 'photo' && askAgain(c, c.b.photoWhy, 'photo_why')) return;
+  // A question is pending: that question again, and only that one (its own buttons included).
+  if (askAgain(c, c.b.notUnderstoodPending, 'nu')) return;
+  const inCase = s.problem !== undefined || s.wants !== undefined;
   const offTopic = c.a.intent === 'out_of_scope' && c.a.confidence >= 0.6 && !inCase;
   say(c, pick(c, offTopic ? c.b.outOfScope : c.b.notUnderstood, 'nu'));
-  if (s.pending && s.last_question) say(c, s.last_question);
 }
 
 /** Letters of a language the bot does not speak: accented Latin, Cyrillic, kana, Hangul, Arabic, Thai. */

@@ -98,11 +98,15 @@ export function paragraph(c: TurnContext): void {
   c.paragraphs.push([]);
 }
 
-/** Says an explanation once per case: the buyer heard the rule, repeating it sounds like a wall. */
-export function explain(c: TurnContext, key: string, sentence: string | null): void {
-  if (!sentence || c.s.explained.includes(key)) return;
+/**
+ * Says an explanation once per case: the buyer heard the rule, repeating it sounds like a wall. True
+ * when it was said now.
+ */
+export function explain(c: TurnContext, key: string, sentence: string | null): boolean {
+  if (!sentence || c.s.explained.includes(key)) return false;
   c.s.explained.push(key);
   say(c, sentence);
+  return true;
 }
 
 /** Asks a question and waits for its answer (`pending`), with buttons when there are choices. */
@@ -159,7 +163,13 @@ export function policyFacts(c: TurnContext, verdict: PolicyVerdict | null): Poli
     refund_hours: c.policy.promise_hours.refund_only,
     days_since_delivery: verdict?.days_since_delivery ?? null,
     payer: verdict?.shipping_payer ?? c.s.shipping_payer,
+    unpaid: c.order?.state === 'unpaid',
   };
+}
+
+/** Cancelling an unpaid order takes nothing but the click: it is done now, not "within 24 hours". */
+export function doneAtOnce(c: TurnContext, remedy: Remedy): boolean {
+  return remedy === 'cancel_order' && c.order?.state === 'unpaid';
 }
 
 /** What a remedy's wording needs, from the case's amounts and the order. */
@@ -170,7 +180,7 @@ export function remedyFacts(c: TurnContext, remedy: Remedy): RemedyFacts {
     percent: remedy === 'partial_refund' ? c.s.partial_percent : null,
     currency: c.order?.currency ?? c.policy.currency,
     item: itemName(c.order, c.lang),
-    hours: c.policy.promise_hours[remedy],
+    hours: doneAtOnce(c, remedy) ? 0 : c.policy.promise_hours[remedy],
     payer: c.s.shipping_payer,
     missing: c.s.problem === 'missing',
   };

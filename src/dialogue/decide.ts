@@ -1,5 +1,5 @@
 import type { ReplyOption } from '../core/messages.ts';
-import type { Intent } from '../nlu/types.ts';
+import type { Intent, Remedy } from '../nlu/types.ts';
 import { advance, route } from './advance.ts';
 import {
   answerPolicy,
@@ -13,12 +13,12 @@ import {
 } from './answers.ts';
 import { angerLevel, newContext, photoAttached, pick, say, type TurnContext } from './context.ts';
 import { escalate, handOver, whileHeld } from './escalation.ts';
-import { absorb, askOrder, askProblem, correctOrder, reopenFor } from './listen.ts';
+import { absorb, askOrder, askProblem, correctOrder, hearAnger, reopenFor, wishOf } from './listen.ts';
 import { compensation } from './offer.ts';
 import { answerPending } from './pending.ts';
 import type { AngerLevel } from './replies/types.ts';
 import { clearQuestion, freshState, readState, resetOffer } from './state.ts';
-import { isBareQuestion, matchOption, replyLanguage, saysWrongOrder } from './text.ts';
+import { asksWhether, isBareQuestion, matchOption, replyLanguage, saysWrongOrder } from './text.ts';
 import type { DecideInput, Decision } from './types.ts';
 
 /*
@@ -151,7 +151,12 @@ function byIntent(c: TurnContext, newProblem: boolean): void {
       answerStatus(c);
       return;
     }
+    if (settled && !newProblem && asksAboutOutcome(c)) {
+      answerStatus(c);
+      return;
+    }
     if (settled) reopenFor(c);
+    else hearAnger(c);
     advance(c);
     return;
   }
@@ -181,6 +186,27 @@ function byIntent(c: TurnContext, newProblem: boolean): void {
     default:
       notUnderstood(c);
   }
+}
+
+/** Remedies that send money back: "退款了吗？" after any of them asks about that money. */
+const MONEY_REMEDIES: readonly Remedy[] = [
+  'refund_only',
+  'return_refund',
+  'partial_refund',
+  'intercept',
+  'cancel_order',
+];
+
+/**
+ * After a settled case, asking for its remedy again ("取消了吗？" after the cancellation, "did you
+ * refund it?" after a refund) asks how it went: a status question, not a new case.
+ */
+function asksAboutOutcome(c: TurnContext): boolean {
+  const outcome = c.s.outcome;
+  if (!outcome || outcome.remedy === null || outcome.order_id !== (c.s.order_id ?? null)) return false;
+  const wish = wishOf(c.a);
+  if (wish === outcome.remedy) return true;
+  return wish === 'refund_only' && MONEY_REMEDIES.includes(outcome.remedy) && asksWhether(c.text);
 }
 
 /** "好" / "不用了" / "订单号是…" outside a question: continue the case, or close politely. */

@@ -1,5 +1,6 @@
 import type { HandoffReason } from '../policy/schema.ts';
 import { angerLevel, pick, say, type TurnContext } from './context.ts';
+import type { AngerLevel } from './replies/types.ts';
 import { clearQuestion } from './state.ts';
 import { handoffSummary } from './summary.ts';
 import { itemName } from './text.ts';
@@ -28,33 +29,44 @@ function priorityOf(c: TurnContext, reasons: HandoffReason[], needsApproval: boo
   return best;
 }
 
+/** Reasons that are about the buyer's feelings: the handoff reply acknowledges them first. */
+const FEELINGS: readonly HandoffReason[] = ['threat', 'anger_sustained', 'anger_rising'];
+/** Reasons whose reply goes straight to the point: no sympathy sentence before it. */
+const STRAIGHT: readonly HandoffReason[] = ['human_requested', 'not_understood', 'health_safety'];
+
 /**
- * Hands the conversation to a person: tells the buyer (after acknowledging the problem if that was not
- * done yet), writes the agent's summary and moves the case to step 'handoff'. `reasons[0]` is the main
- * reason, the one the buyer's reply speaks about.
+ * Hands the conversation to a person: tells the buyer (after one acknowledgement, of the problem if
+ * that was not done yet, or of the anger behind a threat), writes the agent's summary and moves the
+ * case to step 'handoff'. `reasons[0]` is the main reason, the one the buyer's reply speaks about.
+ * `told`: the buyer already heard that a person takes over.
  */
 export function handOver(
   c: TurnContext,
   reasons: HandoffReason[],
   rule: string | null,
-  extra: { needsApproval?: boolean; demanded?: number | null } = {},
+  extra: { needsApproval?: boolean; demanded?: number | null; told?: boolean } = {},
 ): void {
   const s = c.s;
   const needsApproval = extra.needsApproval === true;
   const priority = priorityOf(c, reasons, needsApproval);
   const main = reasons[0]!;
-  if (
-    main !== 'human_requested' &&
-    main !== 'not_understood' &&
-    main !== 'health_safety' &&
-    !s.acknowledged &&
-    (s.problem || c.a.anger >= 0.35)
-  ) {
+  // One acknowledgement per reply, as warm as the buyer is angry; the handoff sentence itself has none.
+  if (!STRAIGHT.includes(main) && !c.acknowledgedNow) {
+    const feelings = FEELINGS.includes(main);
+    const level = feelings ? (Math.max(1, angerLevel(c)) as AngerLevel) : angerLevel(c);
     const problem = s.problem === 'health' ? null : (s.problem ?? null);
-    say(c, pick(c, c.b.ack(problem, itemName(c.order, c.lang), angerLevel(c)), 'ack'));
-    s.acknowledged = true;
+    const item = itemName(c.order, c.lang);
+    let ack: string[] | null = null;
+    if (!s.acknowledged && (s.problem || c.a.anger >= 0.35 || feelings)) ack = c.b.ack(problem, item, level);
+    // The problem was acknowledged before; now it is the anger that needs hearing.
+    else if (feelings) ack = c.b.ack(null, item, level);
+    if (ack) {
+      say(c, pick(c, ack, 'ack'));
+      s.acknowledged = true;
+      c.acknowledgedNow = true;
+    }
   }
-  say(c, pick(c, c.b.handoff(main), 'handoff'));
+  if (!extra.told) say(c, pick(c, c.b.handoff(main), 'handoff'));
   if (reasons.includes('health_safety')) say(c, c.b.healthAdvice);
   const summary = handoffSummary(s, c.order, reasons, c.lang, { demanded: extra.demanded ?? null, rule });
   c.handoff = { reasons, priority, summary, ...(needsApproval ? { needs_approval: true } : {}) };

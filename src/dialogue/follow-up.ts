@@ -43,13 +43,18 @@ export function promiseDone(
 
 /**
  * The pure part of the follow-up job: an open promise is kept when the order shows it done, overdue
- * once its deadline passed without that; the buyer is told either way, in the promise's language.
+ * once its deadline passed without that; the buyer is told either way, in the promise's language,
+ * except of a promise done at once (the buyer heard it done when it was made).
  */
 export function followUp(promise: PromiseRecord, order: Order | null, now: Date): FollowUpResult {
   if (promise.status !== 'open') return { status: promise.status, message: null };
   const created = Number.isNaN(Date.parse(promise.created_at)) ? null : new Date(promise.created_at);
   const b = BOOKS[hasHan(promise.text) ? 'zh' : 'en'];
   if (promiseDone(promise, order, created)) {
+    // Done at once (an unpaid order cancelled): the buyer was told so when it was done.
+    if (created && Date.parse(promise.due_at) <= created.getTime() + 60_000) {
+      return { status: 'kept', message: null };
+    }
     const lines = b.followKept(promise.text);
     return { status: 'kept', message: lines[hash(promise.id) % lines.length]! };
   }

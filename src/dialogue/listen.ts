@@ -1,6 +1,7 @@
 import type { Analysis, Intent, Problem, Remedy } from '../nlu/types.ts';
 import type { Party } from '../policy/schema.ts';
 import { angerLevel, ask, paragraph, photoAttached, pick, say, type TurnContext } from './context.ts';
+import { orderNeed, ordersToOffer } from './order-choice.ts';
 import type { ProblemChoice } from './replies/types.ts';
 import { type CaseState, freshState, resetOffer, type StateOption } from './state.ts';
 import { itemName } from './text.ts';
@@ -118,24 +119,37 @@ export function acknowledge(c: TurnContext, responsibility: Party | null): void 
   c.acknowledgedNow = true;
 }
 
+/**
+ * The buyer is upset again about a case acknowledged before (a complaint, or real anger): one sentence
+ * for the feeling, as warm as the anger, before the case goes on. Never a second one in the same reply.
+ */
+export function hearAnger(c: TurnContext): void {
+  const level = angerLevel(c);
+  if (!c.s.acknowledged || c.acknowledgedNow || level === 0) return;
+  if (c.a.intent !== 'complaint' && level < 2) return;
+  say(c, pick(c, c.b.ack(null, itemName(c.order, c.lang), level), 'ack'));
+  c.acknowledgedNow = true;
+}
+
 /** Asks which order, saying first when the id the buyer gave is unknown. */
 export function askOrder(c: TurnContext): void {
   if (c.notFound) say(c, pick(c, c.b.orderNotFound(c.notFound), 'not_found'));
-  askWhichOrder(c);
+  askWhichOrder(c, undefined, c.notFound !== null);
 }
 
-/** Asks which order: recent orders as buttons (but `exclude`), else for the order number. */
-export function askWhichOrder(c: TurnContext, exclude?: string): void {
-  const options: StateOption[] = c.recent
-    .filter((o) => o.id !== exclude)
-    .slice(0, 5)
-    .map((o) => ({
-      label: c.b.orderOption(o.id, itemName(o, c.lang), c.b.money(o.amount, o.currency)),
-      value: o.id,
-      key: `order:${o.id}`,
-    }));
+/**
+ * Asks which order: as buttons, the recent orders that fit the case (but `exclude`), else for the
+ * order number.
+ */
+export function askWhichOrder(c: TurnContext, exclude?: string, recheck = false): void {
+  const need = orderNeed(c.s.problem, c.s.wants, c.a.intent);
+  const options: StateOption[] = ordersToOffer(c.recent, need, exclude).map((o) => ({
+    label: c.b.orderOption(o.id, itemName(o, c.lang), c.b.money(o.amount, o.currency)),
+    value: o.id,
+    key: `order:${o.id}`,
+  }));
   if (options.length > 0) ask(c, 'order', pick(c, c.b.askOrderPick, 'ask_order'), options);
-  else ask(c, 'order', pick(c, c.b.askOrderNumber, 'ask_order'));
+  else ask(c, 'order', pick(c, recheck ? c.b.askOrderRecheck : c.b.askOrderNumber, 'ask_order'));
 }
 
 /** The buyer says the bot picked the wrong order: forget it and the offer on it, ask again. */

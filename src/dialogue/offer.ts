@@ -37,9 +37,15 @@ export function recordOffer(c: TurnContext, offered: Remedy[], rule: string, all
 
 /**
  * Offers the verdict's remedies (those the buyer has not refused yet, if any are left). `prefix`
- * replaces the rule sentence when the offer follows a refusal.
+ * replaces the rule sentence when the offer follows a refusal; it leads into the list, so the list's
+ * own introduction is left out unless `intro` says otherwise.
  */
-export function offer(c: TurnContext, verdict: PolicyVerdict, prefix?: string): void {
+export function offer(
+  c: TurnContext,
+  verdict: PolicyVerdict,
+  prefix?: string,
+  intro: boolean = prefix === undefined,
+): void {
   const s = c.s;
   const allowed = verdict.remedies;
   s.amounts = verdict.amounts;
@@ -60,12 +66,17 @@ export function offer(c: TurnContext, verdict: PolicyVerdict, prefix?: string): 
   const list = fresh.length > 0 ? fresh : allowed;
   s.allowed_remedies = list;
   say(c, prefix);
+  // "These are the ways I can arrange" already leads into the list: no second introduction.
+  let listIntroduced = false;
   if (!prefix) {
     const ruleSentence = c.b.rule(verdict.rule, policyFacts(c, verdict));
     explain(c, verdict.rule, ruleSentence);
     // The rule sentence already says why, except for refund-only, which needs its own reason.
     if (verdict.wants_refused && s.wants && (s.wants === 'refund_only' || !ruleSentence)) {
-      explain(c, `wants:${s.wants}`, c.b.wantsRefused(s.wants, verdict.responsibility === 'shop'));
+      const shopFault = verdict.responsibility === 'shop';
+      const returnPossible = verdict.remedies.includes('return_refund');
+      const said = explain(c, `wants:${s.wants}`, c.b.wantsRefused(s.wants, shopFault, returnPossible));
+      listIntroduced = said && shopFault;
     }
   }
   // Not shipped: refund at once, the first allowed (the buyer's wish when allowed) is the remedy.
@@ -78,10 +89,12 @@ export function offer(c: TurnContext, verdict: PolicyVerdict, prefix?: string): 
     summarize(c, list[0]!);
     return;
   }
-  const intro = pick(c, c.b.offerIntro, 'offer');
+  const introduction = pick(c, c.b.offerIntro, 'offer');
   const lines = list.map((r, i) => `${i + 1}. ${c.b.remedyLabel(remedyFacts(c, r))}`);
-  paragraph(c);
-  say(c, intro);
+  if (intro && !listIntroduced) {
+    paragraph(c);
+    say(c, introduction);
+  }
   for (const line of lines) {
     paragraph(c);
     say(c, line);
@@ -94,8 +107,21 @@ export function offer(c: TurnContext, verdict: PolicyVerdict, prefix?: string): 
   }));
   ask(c, 'choose', c.b.chooseHint(list.length), options);
   // Asked again ("?", "在吗"), the whole list is the question, not only the hint.
-  s.last_question = [intro, ...lines, c.b.chooseHint(list.length)].join('\n');
+  s.last_question = [introduction, ...lines, c.b.chooseHint(list.length)].join('\n');
   s.step = 'offer';
+}
+
+/** "Which one?" and the list on offer again, as numbered lines with their buttons. */
+export function askWhichRemedy(c: TurnContext): void {
+  const s = c.s;
+  say(c, pick(c, c.b.whichOne, 'which'));
+  s.options.forEach((o, i) => {
+    paragraph(c);
+    say(c, `${i + 1}. ${o.label}`);
+  });
+  paragraph(c);
+  say(c, c.b.chooseHint(s.options.length));
+  c.options = s.options;
 }
 
 /** Sums up the chosen remedy and asks the buyer to confirm it. */
@@ -103,12 +129,16 @@ export function summarize(c: TurnContext, remedy: Remedy): void {
   const s = c.s;
   s.chosen = remedy;
   paragraph(c);
-  say(c, c.b.summary(remedyFacts(c, remedy)));
+  const summary = c.b.summary(remedyFacts(c, remedy));
+  say(c, summary);
   const options = [
     { label: c.b.confirmOption.yes, value: c.b.confirmOption.yes, key: 'yes' },
     { label: c.b.confirmOption.no, value: c.b.confirmOption.no, key: 'no' },
   ];
-  ask(c, 'confirm', pick(c, c.b.confirmAsk, 'confirm'), options);
+  const question = pick(c, c.b.confirmAsk, 'confirm');
+  ask(c, 'confirm', question, options);
+  // Asked again, "可以吗？" alone does not say what: the summary is part of the question.
+  s.last_question = [summary, question].join(c.lang === 'zh' ? '' : ' ');
   s.step = 'confirm';
 }
 
@@ -132,9 +162,18 @@ export function refuse(c: TurnContext, remedies: Remedy[], explanation: string |
   say(c, explanation);
   const verdict = evaluate(c);
   const remaining = verdict.remedies.filter((r) => !s.refused.includes(r));
-  const prefix =
-    remaining.length > 0 ? pick(c, c.b.refusedOthers, 'refused') : pick(c, c.b.refusedRetry, 'refused');
-  offer(c, { ...verdict, remedies: remaining.length > 0 ? remaining : verdict.remedies }, prefix);
+  if (remaining.length === 0 && verdict.remedies.length === 1) {
+    // The one remedy the rules allow, turned down: offering it again at once would be pushing.
+    say(c, pick(c, c.b.onlyOption, 'only'));
+    clearQuestion(s);
+    s.step = 'listen';
+    return;
+  }
+  // Others left after turning some down: "换个方式。" and the list's own introduction. Else the same
+  // list again, led into by "也可以从下面再选一次：".
+  const others = remaining.length > 0 && remedies.length > 0;
+  const prefix = pick(c, others ? c.b.refusedOthers : c.b.refusedRetry, 'refused');
+  offer(c, { ...verdict, remedies: remaining.length > 0 ? remaining : verdict.remedies }, prefix, others);
   // After "none of these", the same list again is a real choice: never collapse it to a confirmation.
 }
 

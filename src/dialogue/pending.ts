@@ -3,10 +3,10 @@ import { advance, route } from './advance.ts';
 import { pick, say, type TurnContext } from './context.ts';
 import { handOver } from './escalation.ts';
 import { wishOf } from './listen.ts';
-import { refuse, summarize } from './offer.ts';
+import { askWhichRemedy, evaluate, offer, refuse, summarize } from './offer.ts';
 import { buyerWaits, rateSatisfaction, settle } from './settle.ts';
 import { clearQuestion, resetOffer, type StateOption } from './state.ts';
-import { namedRemedy, satisfactionScore, saysNoPhoto } from './text.ts';
+import { namedRemedy, satisfactionScore, saysNoPhoto, saysWillWait, saysWontWait } from './text.ts';
 
 /**
  * Handles an answer to the question the bot asked last (`s.pending`): a tapped or typed button
@@ -88,7 +88,7 @@ function answerPhoto(c: TurnContext): boolean {
   }
   if (saysNoPhoto(c.text)) {
     say(c, pick(c, c.b.noPhoto, 'no_photo'));
-    handOver(c, ['outside_policy'], 'evidence.missing_photo');
+    handOver(c, ['outside_policy'], 'evidence.missing_photo', { told: true });
     return true;
   }
   return false;
@@ -98,12 +98,14 @@ function answerWaitOrIntercept(c: TurnContext, choice: StateOption | null): bool
   const { s, a } = c;
   const insists =
     choice?.key === 'remedy:intercept' ||
-    a.intent === 'deny' ||
+    saysWontWait(c.text) ||
+    namedRemedy(c.text, ['intercept']) !== null ||
     a.intent === 'refund_request' ||
     a.intent === 'cancel_order' ||
     a.slots.wants === 'intercept' ||
-    a.slots.wants === 'refund_only';
-  if (choice?.key === 'wait' || (!insists && (a.intent === 'affirm' || a.intent === 'thanks'))) {
+    a.slots.wants === 'refund_only' ||
+    a.slots.wants === 'cancel_order';
+  if (choice?.key === 'wait' || (!insists && saysWillWait(c.text))) {
     buyerWaits(c);
     return true;
   }
@@ -111,6 +113,12 @@ function answerWaitOrIntercept(c: TurnContext, choice: StateOption | null): bool
     s.wants = 'intercept';
     s.pending = null;
     advance(c);
+    return true;
+  }
+  // "好" / "ok" / "不用了" to an either-or question says neither: ask which one, with the two buttons.
+  if (a.intent === 'affirm' || a.intent === 'deny' || a.intent === 'thanks') {
+    say(c, pick(c, c.b.waitWhich, 'wait_which'));
+    c.options = s.options;
     return true;
   }
   return false;
@@ -133,9 +141,23 @@ function answerChoice(c: TurnContext, choice: StateOption | null): boolean {
   }
   const wants = wishOf(a);
   if (wants && !offered.includes(wants)) {
+    const key = `wants:${wants}`;
     s.wants = wants;
+    // Heard why once and still asks for it: that turns the list down.
+    if (s.explained.includes(key)) {
+      refuse(c, [], null);
+      return true;
+    }
+    // First time: why not, then the same list; asking is not refusing.
+    s.explained.push(key);
     const shopFault = s.shipping_payer === 'shop';
-    refuse(c, [], c.b.wantsRefused(wants, shopFault));
+    const why = c.b.wantsRefused(wants, shopFault, offered.includes('return_refund'));
+    offer(c, { ...evaluate(c), remedies: offered }, why, !shopFault);
+    return true;
+  }
+  // "好" / "ok" to a list says none of it: which one?
+  if (a.intent === 'affirm' && s.options.length > 0) {
+    askWhichRemedy(c);
     return true;
   }
   return false;

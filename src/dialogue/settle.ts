@@ -19,7 +19,7 @@ export function recordPromise(
   s: CaseState,
   out: { events: Decision['events']; promises: PromiseDraft[] },
   now: Date,
-  p: { kind: string; text: string; hours: number; remedy?: Remedy; by?: 'agent' },
+  p: { kind: string; text: string; hours: number; remedy?: Remedy; by?: 'agent'; amount?: number },
 ): void {
   const orderId = s.order_id;
   const id = `pr-${orderId ?? 'none'}-${s.case_no}-${s.turn}-${p.kind}${p.by === 'agent' ? '-agent' : ''}`;
@@ -38,7 +38,7 @@ export function recordPromise(
     type: 'promise_made',
     data: { id, kind: p.kind, text: p.text, due_at: due, ...remedy, order_id: orderId ?? null },
   });
-  s.promises = [...s.promises, promise()];
+  s.promises = [...s.promises, { ...promise(), ...(p.amount !== undefined ? { amount: p.amount } : {}) }];
 }
 
 /** The buyer confirmed the chosen remedy: the case is settled by the bot and followed up. */
@@ -63,10 +63,11 @@ export function settle(c: TurnContext): void {
       by: 'bot',
     },
   });
-  recordPromise(s, c, c.now, { kind: remedy, text, hours: f.hours, remedy });
+  // Done at once (an unpaid order cancelled): the promise is due now, so the follow-up job checks it at once.
+  recordPromise(s, c, c.now, { kind: remedy, text, hours: f.hours, remedy, amount: f.amount });
   if (orderId) c.actions.push({ type: 'apply_remedy', order_id: orderId, remedy, amount: f.amount });
   s.outcome = { remedy, order_id: orderId ?? null, at: c.now.toISOString(), by: 'bot' };
-  say(c, pick(c, c.b.settled(text), 'settled'));
+  say(c, pick(c, c.b.settled(text, f.hours === 0), 'settled'));
   clearQuestion(s);
   s.last_question = null;
   s.step = 'follow_up';

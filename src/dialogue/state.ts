@@ -40,6 +40,8 @@ const PromiseNoteSchema = z.object({
   due_at: z.string(),
   order_id: z.string().exactOptional(),
   remedy: z.enum(REMEDIES).exactOptional(),
+  /** Money the promise sends back (0: none, e.g. an unpaid order cancelled); absent in older notes. */
+  amount: z.number().exactOptional(),
 });
 export type PromiseNote = z.infer<typeof PromiseNoteSchema>;
 

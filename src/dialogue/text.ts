@@ -133,6 +133,26 @@ export function saysWrongOrder(text: string): boolean {
   return NOT_THIS_ORDER.test(text);
 }
 
+const WONT_WAIT =
+  /不想等|不等了|不等啦|不用等|不要等|别等|等不了|等不及|不愿意?等|没法等|不再等|懒得等|直接退|马上退|立刻退|立即退|现在就退|就要退|非要退|\b(don'?t|do not|won'?t|will not|can'?t|cannot|not going to|no need to|no more|not)\b[^.!?]{0,20}\bwait|\b(no|stop|done|tired of|not) waiting\b|refund (me )?(now|right away|straight away|immediately)|just refund/i;
+const WILL_WAIT =
+  /再等|等等|等一下|等一等|等几天|我等|那就等|先等|等着吧|等吧|不急|\b(i'?ll|i will|let'?s|i can|happy to|fine to|i'?d rather) wait\b|\bwait (for it|a (bit|little|few days)|then)\b|^wait$/i;
+
+/** "不想等了，直接退款" / "I don't want to wait": the buyer refuses to wait for a parcel on its way. */
+export function saysWontWait(text: string): boolean {
+  return WONT_WAIT.test(text);
+}
+
+/** "那我再等等" / "I'll wait": the buyer agrees to wait for a parcel on its way. */
+export function saysWillWait(text: string): boolean {
+  return !WONT_WAIT.test(text) && WILL_WAIT.test(normalizeAnswer(text));
+}
+
+/** The words ask whether something happened ("退款了吗", "到账没有", "did you refund it?"). */
+export function asksWhether(text: string): boolean {
+  return /[?？]|吗|了没|没有|\b(did|has|have|is|was|when|yet)\b/i.test(text);
+}
+
 /** A bare "?" (or "？？"), asking the bot to say it again. */
 export function isBareQuestion(text: string): boolean {
   return /^[?？]+$/.test(text.trim());

@@ -16,7 +16,7 @@ export interface RemedyFacts {
   currency: string;
   /** The item's name in the reply's language. */
   item: string;
-  /** Hours until the promised deadline. */
+  /** Hours until the promised deadline; 0 when it is done at once (an unpaid order cancelled). */
   hours: number;
   /** Who pays return shipping, when goods go back. */
   payer: Party | null;
@@ -35,6 +35,8 @@ export interface PolicyFacts {
   refund_hours: number;
   days_since_delivery: number | null;
   payer: Party | null;
+  /** The order is not paid yet: cancelling it refunds nothing. */
+  unpaid: boolean;
 }
 
 export type PolicyTopic = 'shipping' | 'window' | 'excluded' | 'refund_time' | 'how_to' | 'general';
@@ -60,7 +62,10 @@ export interface ReplyBook {
   here: string[];
   askOrderPick: string[];
   askOrderNumber: string[];
+  /** The order id the buyer gave is unknown: said before the question which order. */
   orderNotFound(id: string): string[];
+  /** Asks for the order number again after an unknown one (no recent orders to pick from). */
+  askOrderRecheck: string[];
   orderOption(id: string, item: string, amount: string): string;
   wrongOrder: string[];
   askProblem(item: string): string[];
@@ -75,19 +80,29 @@ export interface ReplyBook {
   remedyLabel(r: RemedyFacts): string;
   offerIntro: string[];
   chooseHint(count: number): string;
+  /** A bare "ok" to a list of options: which one? (the list follows). */
+  whichOne: string[];
   /** The rule behind an offer or a refusal, in one plain sentence (null: nothing worth saying). */
   rule(rule: string, facts: PolicyFacts): string | null;
-  /** Why the remedy the buyer asked for is not on the list. */
-  wantsRefused(wants: Remedy, shopFault: boolean): string;
+  /**
+   * Why the remedy the buyer asked for is not on the list. `returnPossible`: a return and refund is
+   * (or may still be) an option, so refund-only can point to it.
+   */
+  wantsRefused(wants: Remedy, shopFault: boolean, returnPossible: boolean): string;
   summary(r: RemedyFacts): string;
   confirmAsk: string[];
   confirmOption: { yes: string; no: string };
   promise(r: RemedyFacts): string;
-  settled(promise: string): string[];
+  /** The remedy is agreed; `done`: it is carried out at once, nothing is left to wait for. */
+  settled(promise: string, done: boolean): string[];
   refusedRetry: string[];
   refusedOthers: string[];
+  /** The only remedy the rules allow was turned down: no pushing, the door left open. */
+  onlyOption: string[];
   waitOrIntercept(tracking: string | null): string[];
   waitOption: { wait: string; intercept: string };
+  /** The buyer's answer to "wait or intercept?" says neither (a bare "ok"): which one? */
+  waitWhich: string[];
   waitOk: string[];
   tracking(tracking: string | null): string[];
   urgeShipping(hours: number): string[];
@@ -97,6 +112,8 @@ export interface ReplyBook {
   healthAdvice: string;
   holding: string[];
   notUnderstood: string[];
+  /** Not understood while a question is pending: said before that question, asked again. */
+  notUnderstoodPending: string[];
   outOfScope: string[];
   question: string[];
   repeatPrefix: string[];
@@ -108,7 +125,8 @@ export interface ReplyBook {
   satisfactionThanks(score: number): string[];
   statusOpen(promise: string, due: string): string[];
   statusOverdue(promise: string, due: string): string[];
-  statusDone(promise: string): string[];
+  /** A promise already carried out; `money`: money was sent back (banks may take longer). */
+  statusDone(promise: string, money: boolean): string[];
   statusNone: string[];
   orderState(state: string, tracking: string | null): string;
   policy(topic: PolicyTopic, facts: PolicyFacts): string;

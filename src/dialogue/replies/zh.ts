@@ -1,219 +1,17 @@
-import type { Problem } from '../../nlu/types.ts';
-import type { PolicyFacts, RemedyFacts, ReplyBook } from './types.ts';
+import type { ReplyBook } from './types.ts';
+import {
+  ackLines,
+  hoursText,
+  money,
+  PROBLEM_WORDS,
+  policy,
+  promise,
+  remedyLabel,
+  rule,
+  summary,
+} from './zh-case.ts';
 
 // Our own wording for a shop's after-sales chat: short, warm, concrete. Never copied from eval data.
-
-function money(amount: number, currency: string): string {
-  const n = Number.isInteger(amount) ? String(amount) : amount.toFixed(2);
-  if (currency === 'CNY') return `¥${n}`;
-  if (currency === 'USD') return `$${n}`;
-  return `${n} ${currency}`;
-}
-
-function hoursText(hours: number): string {
-  if (hours < 1) return `${Math.round(hours * 60)}分钟内`;
-  if (hours % 24 === 0 && hours >= 48) return `${hours / 24}天内`;
-  return `${hours}小时内`;
-}
-
-function payerText(payer: RemedyFacts['payer']): string {
-  return payer === 'buyer' ? '寄回的运费由您承担' : '来回运费都由我们承担';
-}
-
-const PROBLEM_WORDS: Record<Problem, string> = {
-  health: '身体不适',
-  damaged: '破损',
-  wrong_item: '发错货',
-  missing: '少发',
-  quality: '质量问题',
-  delivery: '物流',
-  changed_mind: '不想要了',
-  ordered_wrong: '拍错了',
-};
-
-function ackLines(problem: Problem | null, item: string, level: 0 | 1 | 2): string[] {
-  const it = item || '商品';
-  switch (problem) {
-    case 'damaged':
-      return [
-        [`收到的${it}是坏的，确实很扫兴。`, `${it}到手就有破损，换谁都会失望。`],
-        [`满心期待拆开包裹，${it}却是坏的，真的太让人失望了。`, `${it}一到手就坏了，这种心情我特别理解。`],
-        [
-          `好好的${it}到您手里却是坏的，您这么生气完全可以理解，换作是我也会很恼火。`,
-          `等了几天收到一个坏的${it}，难怪您这么气，这确实不应该发生。`,
-        ],
-      ][level]!;
-    case 'wrong_item':
-      return [
-        [`收到的和您下单的${it}对不上，确实挺耽误事的。`, `包裹里不是您要的${it}，这肯定让人着急。`],
-        [`等来的却不是自己要的${it}，换谁都会不开心。`, `拆开发现不是您买的${it}，这种落差我能理解。`],
-        [
-          `满心等着${it}，结果收到的不对，您生气是完全有道理的。`,
-          `东西发得不对，还让您白等一场，您这么恼火我完全理解。`,
-        ],
-      ][level]!;
-    case 'missing':
-      return [
-        [`包裹里少了东西，确实让人不放心。`, `收到的件数和下单的对不上，这肯定让人着急。`],
-        [`付了全款却少收了东西，换谁心里都不舒服。`, `开箱发现少了${it}，真的挺闹心的。`],
-        [`付了钱却没收全，您生气完全可以理解。`, `少发这种事让您这么窝火，我非常理解。`],
-      ][level]!;
-    case 'quality':
-      return [
-        [`${it}用起来有问题，确实很影响心情。`, `刚买的${it}就出毛病，这确实让人失望。`],
-        [`新买的${it}就不好用，换谁都会失望。`, `${it}这样的质量让您闹心了，我很理解。`],
-        [`花了钱买到不好用的${it}，您这么生气完全有道理。`, `${it}出了问题还要来回折腾，难怪您这么恼火。`],
-      ][level]!;
-    case 'delivery':
-      return [
-        [`一直等包裹确实让人着急。`, `包裹迟迟不到，心里肯定不踏实。`],
-        [`等了这么久还没收到，换谁都会着急。`, `包裹一直没动静，真的挺让人心烦的。`],
-        [`等了这么久东西还没到，您着急上火完全可以理解。`, `一直收不到货，您生气是完全有道理的。`],
-      ][level]!;
-    case 'changed_mind':
-    case 'ordered_wrong':
-      return [
-        [`明白，${it}不太合适的话，我来帮您看看怎么处理最方便。`, `了解，买到不合适的东西确实挺纠结的。`],
-        [`理解您的心情，买到不合适的东西确实闹心。`, `能感觉到您有点着急，我们一起看看怎么处理。`],
-        [
-          `能感觉到您现在很不痛快，我们先把事情理清楚，一定给您一个说法。`,
-          `您的心情我理解，先别急，我来一步步帮您处理。`,
-        ],
-      ][level]!;
-    default:
-      return [
-        [`了解您的情况了。`, `明白，遇到这种事确实闹心。`],
-        [`遇到这种情况确实让人心烦，我很理解。`, `能感觉到您挺着急的，我在的。`],
-        [`您这么生气完全可以理解，我会认真帮您处理。`, `真的很抱歉让您这么不愉快，我一定把这事处理好。`],
-      ][level]!;
-  }
-}
-
-function remedyLabel(r: RemedyFacts): string {
-  const m = money(r.amount, r.currency);
-  switch (r.remedy) {
-    case 'refund_only':
-      return `全额退款 ${m}`;
-    case 'return_refund':
-      return `退货退款：寄回后退您 ${m}`;
-    case 'exchange':
-      return `换货：给您换一件新的`;
-    case 'reship':
-      return r.missing ? `补发：把少发的寄给您` : `补发：再给您寄一件新的`;
-    case 'partial_refund':
-      return r.percent ? `部分退款：退您 ${m}（${r.percent}%），商品留着用` : `退还少发部分的货款 ${m}`;
-    case 'coupon':
-      return `送您一张 ${m} 优惠券`;
-    case 'intercept':
-      return `拦截包裹，退回后全额退款 ${m}`;
-    case 'cancel_order':
-      return r.amount > 0 ? `取消订单，全额退款 ${m}` : `取消订单`;
-  }
-}
-
-function summary(r: RemedyFacts): string {
-  const m = money(r.amount, r.currency);
-  const when = hoursText(r.hours);
-  switch (r.remedy) {
-    case 'refund_only':
-      return `确认一下：订单全额退款 ${m}，${when}原路退回，不需要寄回任何东西。`;
-    case 'cancel_order':
-      return r.amount > 0
-        ? `确认一下：取消这笔订单，货款 ${m} ${when}原路退回。`
-        : `确认一下：为您取消这笔还没付款的订单，不产生任何费用。`;
-    case 'intercept':
-      return `确认一下：我们联系快递拦截包裹，包裹退回后全额退款 ${m}，${when}办好拦截。`;
-    case 'return_refund':
-      return `确认一下：退货退款 ${m}，退货地址和运单${when}发给您，我们收到退货后24小时内退款；${payerText(r.payer)}。`;
-    case 'exchange':
-      return `确认一下：给您换一件新的${r.item || '商品'}，${when}发出；原来那件用我们发的运单寄回，${payerText(r.payer)}。`;
-    case 'reship':
-      return r.missing
-        ? `确认一下：把少发的商品给您补寄过去，${when}发出，运费我们出。`
-        : `确认一下：给您补发${r.item || '一件新的'}，${when}发出，原来的不用寄回，运费我们出。`;
-    case 'partial_refund':
-      return r.missing
-        ? `确认一下：退还少发部分的货款 ${m}，${when}原路退回。`
-        : `确认一下：退您 ${m}，${when}原路退回，商品您留着，不用寄回。`;
-    case 'coupon':
-      return `确认一下：送您一张 ${m} 的无门槛优惠券，${when}发到您的账户，下次下单直接可用。`;
-  }
-}
-
-function promise(r: RemedyFacts): string {
-  const m = money(r.amount, r.currency);
-  const when = hoursText(r.hours);
-  switch (r.remedy) {
-    case 'refund_only':
-    case 'partial_refund':
-      return `退款 ${m} 将在${when}原路退回`;
-    case 'cancel_order':
-      return r.amount > 0 ? `订单已取消，${m} 将在${when}原路退回` : `订单${when}取消`;
-    case 'intercept':
-      return `包裹将在${when}拦截，退回后全额退款 ${m}`;
-    case 'return_refund':
-      return `退货运单将在${when}发给您，收到退货后退款 ${m}`;
-    case 'exchange':
-      return `换货的${r.item || '商品'}将在${when}发出`;
-    case 'reship':
-      return r.missing ? `少发的商品将在${when}补寄发出` : `补发的${r.item || '商品'}将在${when}发出`;
-    case 'coupon':
-      return `${m} 优惠券将在${when}发到您的账户`;
-  }
-}
-
-function rule(id: string, f: PolicyFacts): string | null {
-  switch (id) {
-    case 'not_shipped.refund_at_once':
-      return '订单还没发货，可以直接为您取消并全额退款。';
-    case 'in_transit.wait_or_intercept':
-      return '包裹已经在路上了，退款需要先把包裹拦截退回。';
-    case 'delivered.shop_fault.damaged':
-      return '运输中损坏属于我们的责任，处理过程中的运费都由我们承担。';
-    case 'delivered.shop_fault.wrong_item':
-      return '发错货是我们的失误，换货和寄回的运费都由我们承担。';
-    case 'delivered.shop_fault.missing':
-      return '少发是我们的责任，补发或退差价都不需要您承担任何费用。';
-    case 'delivered.shop_fault.quality':
-      return '质量问题由我们负责，需要寄回时运费也由我们承担。';
-    case 'no_reason_return.within_window':
-      return `签收${f.no_reason_days}天内、商品不影响二次销售（${f.resaleable}），都可以无理由退换，寄回运费由您承担。`;
-    case 'no_reason_return.not_resaleable':
-      return `七天无理由退货要求商品不影响二次销售（${f.resaleable}）；已经穿过、洗过或用过的，就没办法无理由退了。`;
-    case 'no_reason_return.excluded_category':
-      return `${f.category ?? '这类商品'}不支持七天无理由退货，这是这类商品的售后规则。`;
-    case 'past_window.shop_fault':
-      return `虽然已经过了${f.no_reason_days}天的无理由期，但商品本身有问题，我们依然负责到底。`;
-    case 'past_window.beyond_limit':
-      return `商品签收已经${f.days_since_delivery ?? ''}天了，超出了我能直接处理的期限。`;
-    case 'delivered.not_received':
-      return '物流显示已签收但您没有收到，这需要同事联系快递核实。';
-    case 'past_window.buyer_reason':
-      return `商品签收已经超过${f.no_reason_days}天，不在无理由退货的期限内了。`;
-    default:
-      return null;
-  }
-}
-
-const POLICY_SHIPPING =
-  '退回运费看原因：质量问题、破损、发错或少发是我们的责任，运费由我们承担；不喜欢、拍错这类个人原因，寄回运费由您承担。';
-
-function policy(topic: string, f: PolicyFacts): string {
-  switch (topic) {
-    case 'shipping':
-      return POLICY_SHIPPING;
-    case 'window':
-      return `签收后${f.no_reason_days}天内可以申请无理由退货，商品需要不影响二次销售：${f.resaleable}。商品有质量问题的话不受这个限制。`;
-    case 'excluded':
-      return `这几类不支持七天无理由退货：${f.excluded.join('、')}。不过商品有质量问题、破损或发错的，照样可以找我处理。`;
-    case 'refund_time':
-      return `退款确认后会在${hoursText(f.refund_hours)}原路退回，银行卡到账可能还要多等1–3个工作日。`;
-    case 'how_to':
-      return '直接在这里告诉我订单号和遇到的问题就行，我会按店铺规则马上给您办理，不用另外填表。';
-    default:
-      return `简单说：签收${f.no_reason_days}天内可以无理由退货（${f.resaleable}）；${POLICY_SHIPPING}`;
-  }
-}
 
 export const zh: ReplyBook = {
   money,
@@ -240,10 +38,8 @@ export const zh: ReplyBook = {
     '想先确认是哪笔订单，您点一下下面的订单，或者发订单号给我。',
   ],
   askOrderNumber: ['麻烦发一下订单号，我马上帮您查。', '方便把订单号发给我吗？我这就帮您看。'],
-  orderNotFound: (id) => [
-    `没有查到订单 ${id}，麻烦核对一下号码再发我一次？`,
-    `订单 ${id} 我这边没找到，是不是少了一位或者多了一位？`,
-  ],
+  orderNotFound: (id) => [`没有查到订单 ${id}。`, `订单 ${id} 我这边没找到，可能有一位号码不对。`],
+  askOrderRecheck: ['麻烦核对一下号码，再发我一次？', '方便再核对一下订单号发给我吗？'],
   orderOption: (id, item, amount) => `${id} ${item} ${amount}`,
   wrongOrder: ['好的，是我弄错了。您说的是哪一笔订单呢？', '抱歉搞错了订单。麻烦告诉我是哪一笔？'],
   askProblem: (item) => [
@@ -273,7 +69,7 @@ export const zh: ReplyBook = {
     `麻烦拍张${item || '商品'}的照片给我，能看清${PROBLEM_WORDS[problem]}的地方就行，我马上给您处理。`,
   ],
   photoThanks: ['照片收到了，谢谢您。', '收到照片了，看清楚了。', '谢谢您的照片。'],
-  noPhoto: ['没关系，没有照片的话我请同事直接跟您核实。'],
+  noPhoto: ['没关系，没有照片的话我请同事直接跟您核实，已经把情况整理好转给他们了，会尽快联系您。'],
   askCondition: (item, resaleable) => [
     `想确认一下${item || '商品'}的情况：${resaleable}，是这样吗？`,
     `无理由退货需要商品${resaleable}。您手上的${item || '商品'}是这样的吗？`,
@@ -289,31 +85,41 @@ export const zh: ReplyBook = {
     count === 2
       ? '回复 1 或 2 就可以。'
       : `回复 ${Array.from({ length: count }, (_, i) => i + 1).join('、')} 中的一个数字就可以。`,
+  whichOne: ['好的，您选哪一个呢？', '没问题，是哪一个呢？'],
   rule,
-  wantsRefused: (wants, shopFault) =>
+  wantsRefused: (wants, shopFault, returnPossible) =>
     shopFault
       ? '按店铺的规则，这种情况我可以直接为您办理下面这几种方式。'
-      : wants === 'refund_only'
+      : wants === 'refund_only' && returnPossible
         ? '仅退款适用于没收到货或者商品有问题的情况；商品本身没问题的话，可以走退货退款。'
-        : '您说的这个方式按店铺规则我这边没法直接办理。',
+        : wants === 'refund_only'
+          ? '仅退款适用于没收到货或者商品有问题的情况，这种情况我这边没法直接退款。'
+          : '您说的这个方式按店铺规则我这边没法直接办理。',
   summary,
   confirmAsk: ['没问题的话点「确认」。', '您看可以吗？可以的话回复「确认」。'],
   confirmOption: { yes: '确认', no: '换一个方案' },
   promise,
-  settled: (p) => [
-    `好的，已经为您办好：${p}。有进展我会第一时间告诉您。`,
-    `办好了：${p}。到时我会主动告诉您结果。`,
-  ],
+  settled: (p, done) =>
+    done
+      ? [`好的，已经为您办好：${p}。`, `办好了：${p}。`]
+      : [`好的，已经为您办好：${p}。有进展我会第一时间告诉您。`, `办好了：${p}。到时我会主动告诉您结果。`],
   refusedRetry: [
     '明白，这几个方案都不太合适。您更希望怎么处理？也可以从下面再选一次：',
     '好的，理解。那您看下面哪个还能接受，或者告诉我您的想法：',
   ],
-  refusedOthers: ['好的，那换一个方式：', '没问题，那看看这个：'],
+  refusedOthers: ['好的，那换个方式。', '没问题，还有别的办法。'],
+  onlyOption: [
+    '好的，不勉强。按店铺规则，这种情况我能直接办的就是这一种；您要是改主意了，或者想请同事再看看，随时告诉我。',
+  ],
   waitOrIntercept: (tracking) => [
-    `包裹已经在路上了${tracking ? `（${tracking}）` : ''}，一般很快就能送到。建议您再等等；如果确实不想要了，也可以帮您拦截，退回后全额退款。`,
-    `您的包裹正在运输中${tracking ? `：${tracking}` : ''}。方便的话再等一等；实在不想要，我可以帮您拦截退回再退款。`,
+    `包裹已经在路上了${tracking ? `（${tracking}）` : ''}，一般很快就能送到。您看是再等等，还是帮您拦截包裹，退回后全额退款？`,
+    `您的包裹正在运输中${tracking ? `：${tracking}` : ''}。方便的话可以再等一等；实在不想要，我可以帮您拦截退回再退款。您选哪一种？`,
   ],
   waitOption: { wait: '再等等', intercept: '拦截并退款' },
+  waitWhich: [
+    '想跟您确认一下：您是愿意再等等，还是要拦截包裹并退款？点下面的按钮选一个就好。',
+    '您是想再等等，还是拦截退款呢？点一下下面的按钮告诉我。',
+  ],
   waitOk: ['好的，那我们一起等等，有任何情况随时找我。', '好的，包裹到了如果有问题，直接来找我就行。'],
   tracking: (tracking) => [
     tracking
@@ -335,8 +141,8 @@ export const zh: ReplyBook = {
         return ['您的身体最要紧。我已经加急转给专人处理，会尽快联系您。'];
       case 'threat':
         return [
-          '您的不满我都记下了，也非常重视。我已经请主管亲自来跟进，很快联系您。',
-          '非常理解您现在的心情。这件事我已经转给主管亲自处理，请给我们一点时间。',
+          '这件事我们非常重视，我已经请主管亲自来跟进，很快联系您。',
+          '这件事我已经转给主管亲自处理，请给我们一点时间。',
         ];
       case 'human_requested':
         return ['好的，正在为您转接人工客服，请稍等。', '没问题，这就帮您转人工，请稍等片刻。'];
@@ -346,7 +152,7 @@ export const zh: ReplyBook = {
         return ['这个情况需要同事来处理，我已经把情况整理好转给他们，会尽快联系您。'];
       case 'anger_sustained':
       case 'anger_rising':
-        return ['真的很抱歉让您这么生气。我请同事直接来帮您处理，不让您再多费口舌。'];
+        return ['我请同事直接来帮您处理，不让您再多费口舌。'];
       case 'not_understood':
         return ['抱歉，我没能准确理解您的意思，为了不耽误您，我请同事来帮您。'];
       case 'remedies_refused':
@@ -358,6 +164,7 @@ export const zh: ReplyBook = {
   healthAdvice:
     '在同事联系您之前：请先停止使用这件商品，把商品和包装都留好；如果不舒服的情况比较严重，请尽快就医，保留好病历和票据。',
   holding: ['您的消息已经转给同事了，他们马上就来，请稍等。', '同事正在处理中，您的每条消息他们都能看到。'],
+  notUnderstoodPending: ['不好意思，这句我没看懂。', '抱歉，我没太明白您的意思。'],
   notUnderstood: [
     '抱歉，我没太明白您的意思。能换个说法吗？比如告诉我订单遇到了什么问题。',
     '不好意思，这句我没看懂。您是想退款、退换货，还是查物流呢？',
@@ -387,7 +194,9 @@ export const zh: ReplyBook = {
   statusOverdue: (p, due) => [
     `查到了：${p}，原定 ${due} 前完成，现在已经超时了，非常抱歉。我已经催同事加急处理。`,
   ],
-  statusDone: (p) => [`已经办好了：${p}。如果还没看到，请再等一会儿，银行到账有时会慢一些。`],
+  statusDone: (p, money) => [
+    `查过了，已经办好了（当时答应您的是：${p}）。${money ? '如果还没看到到账，请再等一会儿，银行到账有时会慢一些。' : ''}`,
+  ],
   statusNone: ['我这边暂时没有看到这笔订单的售后申请。您想办理退款还是退换货？告诉我情况，我马上处理。'],
   orderState: (state, tracking) => {
     const names: Record<string, string> = {
@@ -406,7 +215,7 @@ export const zh: ReplyBook = {
     '还在吗？刚才的问题您方便的时候回复我就行，我一直在。',
     '您好，还需要继续处理吗？回复我就能接着办。',
   ],
-  followKept: (p) => [`跟您说一声：${p}，已经办好了。还有问题随时找我！`],
+  followKept: (p) => [`跟您说一声：之前答应您的事已经办好了（${p}）。还有问题随时找我！`],
   followOverdue: (p) => [
     `抱歉跟您说一声：${p}，现在已经超过承诺的时间还没完成。我已经加急催办，同事会尽快跟进，给您添麻烦了。`,
   ],

@@ -125,8 +125,8 @@ async function coldStart() {
   });
   const inProcess = Number(/ready in (\d+) ms/.exec(out)?.[1] ?? Number.NaN);
   const t1 = performance.now();
-  const code = await new Promise<number | null>((resolve) => {
-    child.once('exit', resolve);
+  const code = await new Promise<string>((resolve) => {
+    child.once('exit', (exitCode, signal) => resolve(signal ?? String(exitCode)));
     child.kill('SIGTERM');
   });
   return {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Attachment, OutboundMessage } from '../core/messages.ts';
 
 /**
  * Small pieces both chat-platform channels use to keep their guarantees: an update is handed on once,
@@ -58,4 +59,61 @@ export class DeliveryProgress {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Sends a message a channel starts by itself (a greeting) through the outbox, which records it in the
+ * transcript and hands it back to the channel's `send`. The lead passes `outbox.send`.
+ */
+export type Greeter = (message: OutboundMessage) => Promise<unknown>;
+
+/** A file's bytes, fetched from the platform that holds it, for a platform that needs an upload. */
+export interface FetchedFile {
+  name: string;
+  mime?: string;
+  data: Buffer;
+}
+
+/**
+ * How fetching went: the file; or why not: `not_mine` (another platform's ref), `too_big` (over the
+ * cap, with the size when known), `failed` (the platform did not give it; logged by the fetcher).
+ */
+export type FetchedFileResult =
+  | { ok: true; file: FetchedFile }
+  | { ok: false; reason: 'not_mine' | 'failed' }
+  | { ok: false; reason: 'too_big'; size?: number };
+
+/** Fetches an attachment another channel received (e.g. a Telegram file id) by its ref. Never throws. */
+export type FileFetcher = (attachment: Attachment, maxBytes: number) => Promise<FetchedFileResult>;
+
+/** Reads a download's body, stopping (and cancelling it) as soon as it grows past `maxBytes`. */
+export async function readCapped(
+  response: Response,
+  maxBytes: number,
+): Promise<{ ok: true; bytes: Buffer } | { ok: false; size: number }> {
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    return { ok: false, size: declared };
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body?.getReader();
+  if (!reader) return { ok: true, bytes: Buffer.alloc(0) };
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return { ok: false, size };
+    }
+    chunks.push(value);
+  }
+  return { ok: true, bytes: Buffer.concat(chunks) };
+}
+
+/** `8.4 MB`, for a note saying why a file was not forwarded. */
+export function sizeText(bytes: number): string {
+  return bytes >= 1_000_000 ? `${(bytes / 1_000_000).toFixed(1)} MB` : `${Math.ceil(bytes / 1_000)} kB`;
 }

@@ -31,10 +31,21 @@ import {
   type StaffButton,
   type StaffDesk,
   type StaffSurface,
+  staffButtonInput,
   staffCommandFrom,
 } from '../handoff/staff-desk.ts';
+import type { ChannelLinkRepo } from '../storage/channel-links.ts';
+import { createMemoryChannelLinks } from '../storage/memory/channel-links.ts';
 import type { Channel, InboundHandler } from './channel.ts';
-import { DeliveryProgress, RecentIds } from './delivery.ts';
+import {
+  DeliveryProgress,
+  type FetchedFile,
+  type FetchedFileResult,
+  type FileFetcher,
+  type Greeter,
+  RecentIds,
+  sizeText,
+} from './delivery.ts';
 import { buyerGreeting, languageOfText } from './greeting.ts';
 import { OptionButtons } from './option-buttons.ts';
 import { DISCORD_TEXT_LIMIT, splitText, withOptionsListed } from './split-text.ts';
@@ -52,11 +63,31 @@ export interface DiscordChannelOptions {
   apiRoot?: string;
   /** The channel where buyers write to get a private support thread. */
   supportChannelId?: string;
-  /** The staff channel (a thread per case) and the role whose members may act. */
-  staff?: { channelId: string; roleId: string };
+  /**
+   * The staff channel (a thread per case), the role whose members act as agents, and the role whose
+   * members act as supervisors (they decide compensation approvals).
+   */
+  staff?: { channelId: string; roleId: string; supervisorRoleId?: string };
   onInbound: InboundHandler;
   /** Without a desk the staff channel is not served. */
   desk?: HandoffDesk;
+  /**
+   * Which buyer owns which support thread, and where each case's thread is, kept across restarts (the
+   * store's `channelLinks`). Default: in memory, forgotten on restart.
+   */
+  links?: ChannelLinkRepo;
+  /**
+   * Sends the support thread's greeting through the outbox, so it is in the transcript (the lead passes
+   * `outbox.send`). Without it the channel sends the greeting itself, unrecorded.
+   */
+  greet?: Greeter;
+  /**
+   * Fetches files Discord cannot show from a ref (an agent's Telegram photo) so they are uploaded; the
+   * Telegram channel's `fetchFile`. Without it such files are named in a line.
+   */
+  fetchFile?: FileFetcher;
+  /** Largest file uploaded to Discord; a bigger one is named in a line with a note (default 8 MB). */
+  maxUploadBytes?: number;
   logger: Logger;
   /** How long `start` waits for the gateway's READY and the guilds (default 30 s). */
   readyTimeoutMs?: number;
@@ -74,7 +105,10 @@ const OptionsSchema = z.object({
   token: z.string().min(1),
   apiRoot: z.url().optional(),
   supportChannelId: Snowflake.optional(),
-  staff: z.object({ channelId: Snowflake, roleId: Snowflake }).optional(),
+  staff: z
+    .object({ channelId: Snowflake, roleId: Snowflake, supervisorRoleId: Snowflake.optional() })
+    .optional(),
+  maxUploadBytes: z.number().int().positive().optional(),
 });
 
 /** What we read of a message the REST API created. */
@@ -84,6 +118,8 @@ const PRIVATE_THREAD = 12;
 const ONE_WEEK = 10_080;
 const BUTTON_LABEL_LIMIT = 80;
 const THREAD_NAME_LIMIT = 100;
+/** Discord's upload limit for bots in servers without boosts. */
+const DEFAULT_MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
 
 type Component = { type: 1; components: { type: 2; style: number; label: string; custom_id: string }[] };
 
@@ -100,10 +136,20 @@ function attachmentsOf(message: Message): Attachment[] {
   });
 }
 
-/** A file as a line Discord can show: URLs embed themselves; other platforms' file ids are named. */
-function attachmentLine(attachment: Attachment): string {
-  if (/^https?:\/\//.test(attachment.ref)) return attachment.ref;
-  return `📎 ${attachment.kind}${attachment.name ? `: ${attachment.name}` : ''} (kept with the case)`;
+const isUrl = (attachment: Attachment) => /^https?:\/\//.test(attachment.ref);
+
+/**
+ * A file as a line Discord can show: URLs embed themselves; another platform's file that could not be
+ * uploaded is named, with why when it was too big.
+ */
+function attachmentLine(attachment: Attachment, fetched?: FetchedFileResult): string {
+  if (isUrl(attachment)) return attachment.ref;
+  const name = attachment.name ? `: ${attachment.name}` : '';
+  if (fetched && !fetched.ok && fetched.reason === 'too_big') {
+    const size = fetched.size !== undefined ? ` (${sizeText(fetched.size)})` : '';
+    return `📎 ${attachment.kind}${name}: too large to forward here${size}; kept with the case`;
+  }
+  return `📎 ${attachment.kind}${name} (kept with the case)`;
 }
 
 function buttonRows(buttons: { label: string; customId: string; primary: boolean }[]): Component[] {
@@ -129,6 +175,8 @@ export function createDiscordChannel(options: DiscordChannelOptions): DiscordCha
     throw new CalmdeskError('CALMDESK_CONFIG_INVALID', `Discord channel: ${z.prettifyError(checked.error)}`);
   }
   const { onInbound, desk, supportChannelId, staff } = options;
+  const links = options.links ?? createMemoryChannelLinks();
+  const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   // The caller may have labelled the logger already; a second `channel` key would repeat in every line.
   const logger = options.logger.bindings().channel
     ? options.logger
@@ -154,9 +202,8 @@ export function createDiscordChannel(options: DiscordChannelOptions): DiscordCha
   const optionButtons = new OptionButtons(100);
   const progress = new DeliveryProgress();
   const sendsInFlight = new Set<Promise<unknown>>();
-  /** Support threads: buyer → thread, thread → buyer. */
-  const threadOfBuyer = new Map<string, string>();
-  const buyerOfThread = new Map<string, string>();
+  /** Strangers already logged once per thread, so a chatty one does not flood the log. */
+  const strangersSeen = new RecentIds(1_000);
   let started = false;
 
   function failed(what: string, error: unknown): CalmdeskError {
@@ -201,13 +248,39 @@ export function createDiscordChannel(options: DiscordChannelOptions): DiscordCha
     return buttonRows(
       buttons.map((button) => ({
         label: button.label,
-        customId: encodeStaffButton(button.action, button.caseId),
+        customId: encodeStaffButton(button.action, button.id),
         primary: button.action === 'claim',
       })),
     );
   }
 
-  /** Sends text parts (buttons on the last), then file lines, one REST call each, resuming after a failure. */
+  /** Another platform's file, fetched for an upload when it can be; never throws. */
+  async function fetched(attachment: Attachment): Promise<FetchedFileResult> {
+    if (isUrl(attachment) || !options.fetchFile) return { ok: false, reason: 'not_mine' };
+    return options.fetchFile(attachment, maxUploadBytes);
+  }
+
+  async function upload(target: string, file: FetchedFile): Promise<string> {
+    const created = await rest('upload file', () =>
+      client.rest.post(Routes.channelMessages(target), {
+        body: { allowed_mentions: { parse: [] } },
+        files: [{ name: file.name, data: file.data, ...(file.mime ? { contentType: file.mime } : {}) }],
+      }),
+    );
+    return CreatedSchema.parse(created).id;
+  }
+
+  /** One file as one message: uploaded when its bytes could be fetched, else its line. */
+  async function postAttachment(target: string, attachment: Attachment): Promise<void> {
+    const result = await fetched(attachment);
+    if (result.ok) await upload(target, result.file);
+    else await postMessage(target, { content: attachmentLine(attachment, result) });
+  }
+
+  /**
+   * Sends text parts (buttons on the last), then each file, one REST call each, resuming after a
+   * failure where it stopped.
+   */
   async function deliver(
     target: string,
     text: string,
@@ -215,16 +288,18 @@ export function createDiscordChannel(options: DiscordChannelOptions): DiscordCha
     components: Component[],
   ) {
     const parts = splitText(text, DISCORD_TEXT_LIMIT);
-    const files =
-      attachments.length > 0 ? splitText(attachments.map(attachmentLine).join('\n'), DISCORD_TEXT_LIMIT) : [];
-    const all = [...parts, ...files];
-    const key = DeliveryProgress.key(target, all);
-    for (let index = progress.start(key); index < all.length; index++) {
-      const content = all[index] as string;
-      const body =
-        index === parts.length - 1 && components.length > 0 ? { content, components } : { content };
+    const total = parts.length + attachments.length;
+    const key = DeliveryProgress.key(target, parts, attachments);
+    for (let index = progress.start(key); index < total; index++) {
       try {
-        await postMessage(target, body);
+        const content = parts[index];
+        if (content !== undefined) {
+          const body =
+            index === parts.length - 1 && components.length > 0 ? { content, components } : { content };
+          await postMessage(target, body);
+        } else {
+          await postAttachment(target, attachments[index - parts.length] as Attachment);
+        }
       } catch (error) {
         progress.stoppedAt(key, index);
         throw error;
@@ -291,29 +366,39 @@ export function createDiscordChannel(options: DiscordChannelOptions): DiscordCha
 
   /** The buyer's private thread under the support channel, opened (and greeted) on their first message. */
   async function supportThread(message: Message, support: string): Promise<string> {
-    const known = threadOfBuyer.get(message.author.id);
-    if (known) return known;
+    const known = await links.threadOfBuyer('discord', message.author.id);
+    if (known) return known.thread_id;
     const name = `Support · ${buyerName(message)}`.slice(0, THREAD_NAME_LIMIT);
     const created = await rest('create thread', () =>
       client.rest.post(Routes.threads(support), {
         body: { name, type: PRIVATE_THREAD, invitable: false, auto_archive_duration: ONE_WEEK },
       }),
     );
-    const thread = CreatedSchema.parse(created).id;
+    // Linked before the buyer can see it: nobody else can ever be taken for its buyer.
+    const { link } = await links.linkBuyerThread(
+      'discord',
+      message.author.id,
+      CreatedSchema.parse(created).id,
+      new Date(),
+    );
+    const thread = link.thread_id;
     await rest('add thread member', () => client.rest.put(Routes.threadMembers(thread, message.author.id)));
-    threadOfBuyer.set(message.author.id, thread);
-    buyerOfThread.set(thread, message.author.id);
     const language = languageOfText(message.content);
-    await postMessage(thread, {
-      content: `<@${message.author.id}> ${buyerGreeting(language)}`,
-      allowed_mentions: { users: [message.author.id] },
-    });
+    const greeting: OutboundMessage = {
+      conversationId: conversationId('discord', support, thread),
+      from: 'bot',
+      text: buyerGreeting(language),
+    };
+    await (options.greet ?? send)(greeting).catch((error: unknown) =>
+      logger.error({ err: error, thread }, 'greeting not delivered'),
+    );
     const pointer =
       language === 'zh'
-        ? `已为您开了一个私密对话：<#${thread}>`
-        : `I've opened a private thread for you: <#${thread}>`;
+        ? `<@${message.author.id}> 已为您开了一个私密对话：<#${thread}>`
+        : `<@${message.author.id}> I've opened a private thread for you: <#${thread}>`;
     await postMessage(support, {
       content: pointer,
+      allowed_mentions: { users: [message.author.id] },
       message_reference: { message_id: message.id, fail_if_not_exists: false },
     }).catch((error: unknown) => logger.warn({ err: error }, 'support channel pointer not posted'));
     return thread;
@@ -323,6 +408,26 @@ export function createDiscordChannel(options: DiscordChannelOptions): DiscordCha
     if (!message.content.trim() && message.attachments.size === 0) return;
     const thread = await supportThread(message, support);
     await handOn(inbound(message, conversationId('discord', support, thread)));
+  }
+
+  /**
+   * Whether `userId` is the buyer of a support thread. A thread's buyer is fixed once; a thread calmdesk
+   * opened before it kept links goes to the first buyer who writes in it (and has no thread yet).
+   */
+  async function isThreadBuyer(thread: { id: string; ownerId: string | null }, userId: string) {
+    const link =
+      (await links.buyerOfThread('discord', thread.id)) ??
+      (thread.ownerId && thread.ownerId === client.user?.id
+        ? (await links.linkBuyerThread('discord', userId, thread.id, new Date())).link
+        : null);
+    if (link?.thread_id === thread.id && link.buyer_id === userId) return true;
+    if (strangersSeen.add(`${thread.id}:${userId}`)) {
+      logger.info(
+        { threadId: thread.id, userId, buyerId: link?.thread_id === thread.id ? link.buyer_id : null },
+        'someone who is not the thread’s buyer wrote in a support thread; not relayed',
+      );
+    }
+    return false;
   }
 
   // ---- inbound: staff -----------------------------------------------------------------------------
@@ -342,15 +447,26 @@ export function createDiscordChannel(options: DiscordChannelOptions): DiscordCha
           body: { name: card.title, auto_archive_duration: ONE_WEEK },
         }),
       );
-      return `thread:${cardId}`;
+      return { place: `thread:${cardId}`, cardId };
     },
-    async post(place, text, attachments = []) {
+    async post(place, text, attachments = [], buttons = []) {
       const thread = place.slice('thread:'.length);
-      const lines = [text, ...attachments.map(attachmentLine)].join('\n');
-      for (const part of splitText(lines, DISCORD_TEXT_LIMIT)) await postMessage(thread, { content: part });
+      const results = await Promise.all(attachments.map(fetched));
+      const lines = attachments.flatMap((attachment, i) => {
+        const result = results[i];
+        return result?.ok ? [] : [attachmentLine(attachment, result)];
+      });
+      const parts = splitText([text, ...lines].join('\n'), DISCORD_TEXT_LIMIT);
+      const components = staffComponents(buttons);
+      for (const [i, content] of parts.entries()) {
+        const last = i === parts.length - 1;
+        await postMessage(thread, last && components.length > 0 ? { content, components } : { content });
+      }
+      for (const result of results) if (result.ok) await upload(thread, result.file);
+      // Every message in a thread shows its place.
+      return [];
     },
-    async updateCard(place, card) {
-      const cardId = place.slice('thread:'.length);
+    async updateCard(place, cardId, card) {
       await rest('edit card', () =>
         client.rest.patch(Routes.channelMessage(staff?.channelId as string, cardId), {
           body: { content: cardContent(card), components: staffComponents(card.buttons) },
@@ -364,7 +480,7 @@ export function createDiscordChannel(options: DiscordChannelOptions): DiscordCha
   }
 
   const staffDesk: StaffDesk | null =
-    staff && desk ? createStaffDesk({ desk, surface: staffSurface, logger }) : null;
+    staff && desk ? createStaffDesk({ desk, surface: staffSurface, links, logger }) : null;
 
   function roleIdsOf(member: unknown): string[] {
     const roles = (member as { roles?: unknown } | null)?.roles;
@@ -375,7 +491,18 @@ export function createDiscordChannel(options: DiscordChannelOptions): DiscordCha
 
   function staffActor(user: { id: string; globalName: string | null; username: string }, member: unknown) {
     const name = (member as { displayName?: string } | null)?.displayName ?? user.globalName ?? user.username;
-    return discordStaffActor({ id: user.id, name, roleIds: roleIdsOf(member) }, staff?.roleId);
+    return discordStaffActor(
+      { id: user.id, name, roleIds: roleIdsOf(member) },
+      { agentRoleId: staff?.roleId, supervisorRoleId: staff?.supervisorRoleId },
+    );
+  }
+
+  function isStaffMember(member: unknown): boolean {
+    const roles = roleIdsOf(member);
+    return Boolean(
+      staff &&
+        (roles.includes(staff.roleId) || (staff.supervisorRoleId && roles.includes(staff.supervisorRoleId))),
+    );
   }
 
   async function onStaffMessage(
@@ -387,7 +514,8 @@ export function createDiscordChannel(options: DiscordChannelOptions): DiscordCha
     const answer = await staffDesk.handle({
       actor: staffActor(message.author, message.member),
       command: parseStaffCommand(message.content, attachmentsOf(message)),
-      ...(place ? { place } : {}),
+      // A case's thread was started from its card, so both have the same id.
+      ...(place ? { place, cardId: place.slice('thread:'.length) } : {}),
       ...(contextText ? { contextText } : {}),
     });
     if (!answer) return;
@@ -406,21 +534,16 @@ export function createDiscordChannel(options: DiscordChannelOptions): DiscordCha
     }
     const channel = message.channel;
     // Staff who look into the support channel or a buyer's thread are not buyers.
-    const isStaff = staff !== undefined && roleIdsOf(message.member).includes(staff.roleId);
+    const isStaff = isStaffMember(message.member);
     if (channel.isThread()) {
       if (staff && channel.parentId === staff.channelId) {
         return onStaffMessage(message, `thread:${channel.id}`, channel.name);
       }
       if (supportChannelId && channel.parentId === supportChannelId) {
         if (isStaff) return;
-        const buyer = buyerOfThread.get(channel.id);
-        // Only the buyer speaks for the buyer; others in the thread (moderators) are not relayed.
-        if (buyer && buyer !== message.author.id) return;
-        if (!buyer) {
-          buyerOfThread.set(channel.id, message.author.id);
-          threadOfBuyer.set(message.author.id, channel.id);
-        }
         if (!message.content.trim() && message.attachments.size === 0) return;
+        // Only the buyer speaks for the buyer; others in the thread (moderators) are not relayed.
+        if (!(await isThreadBuyer(channel, message.author.id))) return;
         return handOn(inbound(message, conversationId('discord', supportChannelId, channel.id)));
       }
       return;
@@ -456,11 +579,20 @@ export function createDiscordChannel(options: DiscordChannelOptions): DiscordCha
     await interaction.deferUpdate();
     if (staffButton) {
       if (!staffDesk) return;
+      const input = staffButtonInput(staffButton);
+      const channel = interaction.channel;
+      const inCaseThread = Boolean(channel?.isThread() && staff && channel.parentId === staff.channelId);
+      // A card's button sits on the card, whose id is its thread's; an approval's sits in the thread.
+      const place = input.caseId
+        ? `thread:${interaction.message.id}`
+        : inCaseThread
+          ? `thread:${interaction.channelId}`
+          : undefined;
       const answer = await staffDesk.handle({
         actor: staffActor(interaction.user, interaction.member),
-        command: staffCommandFrom(staffButton.action),
-        caseId: staffButton.caseId,
-        place: `thread:${interaction.message.id}`,
+        ...input,
+        ...(place ? { place } : {}),
+        ...(input.caseId ? { cardId: interaction.message.id } : {}),
       });
       if (answer) await interaction.followUp({ content: answer.text, flags: MessageFlags.Ephemeral });
       return;
@@ -481,6 +613,13 @@ export function createDiscordChannel(options: DiscordChannelOptions): DiscordCha
       : conversationOf(interaction.channelId, parentId);
     if (!conversation || (!inDm && !parentId)) return;
     const user = interaction.user;
+    if (channel?.isThread() && parentId === supportChannelId && !(await isThreadBuyer(channel, user.id))) {
+      await interaction.followUp({
+        content: 'These buttons are for the buyer of this thread.',
+        flags: MessageFlags.Ephemeral,
+      });
+      return;
+    }
     await handOn({
       id: interaction.id,
       platform: 'discord',
@@ -501,7 +640,7 @@ export function createDiscordChannel(options: DiscordChannelOptions): DiscordCha
     const answer = await staffDesk.handle({
       actor: staffActor(interaction.user, interaction.member),
       command: staffCommandFrom(interaction.commandName, values),
-      ...(inCaseThread ? { place: `thread:${interaction.channelId}` } : {}),
+      ...(inCaseThread ? { place: `thread:${interaction.channelId}`, cardId: interaction.channelId } : {}),
       ...(channel && 'name' in channel && channel.name ? { contextText: channel.name } : {}),
     });
     await interaction.editReply({ content: answer?.text ?? '✓ Done.' });

@@ -1,5 +1,7 @@
 import type { Bot } from '../app.ts';
+import type { OutboundMessage } from '../core/messages.ts';
 import type { InboundHandler } from './channel.ts';
+import type { FileFetcher } from './delivery.ts';
 
 /**
  * Adds the chat-app channels the configuration asks for. A platform without a token is simply not
@@ -10,6 +12,11 @@ export async function startPlatforms(bot: Bot): Promise<void> {
   const onInbound: InboundHandler = async (message) => {
     await bot.pipeline.handleInbound(message);
   };
+  // Greetings go through the outbox like every reply, so the transcript has them; the links keep
+  // buyer threads and case places across restarts.
+  const greet = (message: OutboundMessage) => bot.outbox.send(message);
+  const links = bot.store.channelLinks;
+  let fetchFile: FileFetcher | undefined;
 
   const telegram = config.telegram;
   if (!telegram) {
@@ -25,13 +32,23 @@ export async function startPlatforms(bot: Bot): Promise<void> {
         : {}),
       ...(telegram.apiRoot ? { apiRoot: telegram.apiRoot } : {}),
       ...(telegram.staffGroupId
-        ? { staff: { groupId: telegram.staffGroupId, userIds: telegram.staffUserIds } }
+        ? {
+            staff: {
+              groupId: telegram.staffGroupId,
+              userIds: telegram.staffUserIds,
+              supervisorUserIds: telegram.supervisorUserIds,
+            },
+          }
         : {}),
       onInbound,
       desk,
+      ...(links ? { links } : {}),
+      greet,
       logger: logger.child({ channel: 'telegram' }),
     });
     bot.addChannel(channel);
+    // An agent's Telegram photo reaches a Discord buyer as an upload.
+    fetchFile = (attachment, maxBytes) => channel.fetchFile(attachment, maxBytes);
     const webhook = channel.webhook;
     if (webhook) {
       bot.addRoutes((app) => {
@@ -61,10 +78,19 @@ export async function startPlatforms(bot: Bot): Promise<void> {
       ...(discord.apiRoot ? { apiRoot: discord.apiRoot } : {}),
       ...(discord.supportChannelId ? { supportChannelId: discord.supportChannelId } : {}),
       ...(discord.staffChannelId && discord.staffRoleId
-        ? { staff: { channelId: discord.staffChannelId, roleId: discord.staffRoleId } }
+        ? {
+            staff: {
+              channelId: discord.staffChannelId,
+              roleId: discord.staffRoleId,
+              ...(discord.supervisorRoleId ? { supervisorRoleId: discord.supervisorRoleId } : {}),
+            },
+          }
         : {}),
       onInbound,
       desk,
+      ...(links ? { links } : {}),
+      greet,
+      ...(fetchFile ? { fetchFile } : {}),
       logger: logger.child({ channel: 'discord' }),
     });
     bot.addChannel(channel);

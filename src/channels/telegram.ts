@@ -17,11 +17,19 @@ import {
   type StaffButton,
   type StaffDesk,
   type StaffSurface,
-  staffCommandFrom,
+  staffButtonInput,
   telegramStaffActor,
 } from '../handoff/staff-desk.ts';
+import type { ChannelLinkRepo } from '../storage/channel-links.ts';
 import type { Channel, InboundHandler } from './channel.ts';
-import { DeliveryProgress, RecentIds, sleep } from './delivery.ts';
+import {
+  DeliveryProgress,
+  type FetchedFileResult,
+  type Greeter,
+  RecentIds,
+  readCapped,
+  sleep,
+} from './delivery.ts';
 import { buyerGreeting } from './greeting.ts';
 import { OptionButtons } from './option-buttons.ts';
 import { splitText, TELEGRAM_TEXT_LIMIT, withOptionsListed } from './split-text.ts';
@@ -46,11 +54,25 @@ export interface TelegramChannelOptions {
   webhook?: { url: string; secret: string; port?: number; host?: string };
   /** Bot API root, e.g. a local Bot API server or the tests' fake (default https://api.telegram.org). */
   apiRoot?: string;
-  /** The staff group (a supergroup id like -1001234567890) and the Telegram user ids allowed to act. */
-  staff?: { groupId: number | string; userIds: readonly (number | string)[] };
+  /**
+   * The staff group (a supergroup id like -1001234567890), the Telegram user ids allowed to act as
+   * agents, and those who act as supervisors (they decide compensation approvals).
+   */
+  staff?: {
+    groupId: number | string;
+    userIds: readonly (number | string)[];
+    supervisorUserIds?: readonly (number | string)[];
+  };
   onInbound: InboundHandler;
   /** Without a desk the staff group is not served. */
   desk?: HandoffDesk;
+  /** Where each case's topic or card is kept across restarts (the store's `channelLinks`; default memory). */
+  links?: ChannelLinkRepo;
+  /**
+   * Sends the `/start` greeting through the outbox, so it is in the transcript (the lead passes
+   * `outbox.send`). Without it the channel sends the greeting itself, unrecorded.
+   */
+  greet?: Greeter;
   logger: Logger;
   /** Long-poll timeout in seconds (default 50). */
   pollTimeoutSeconds?: number;
@@ -81,6 +103,11 @@ export interface TelegramChannel extends Channel {
   readonly webhook: TelegramWebhook | null;
   /** The staff desk, when a staff group and a desk were given. */
   readonly staffDesk: StaffDesk | null;
+  /**
+   * Fetches a file this bot received (`telegram-file:<file_id>`) for a platform that needs the bytes
+   * (Discord uploads it). Files over `maxBytes` are not downloaded. Never throws.
+   */
+  fetchFile(attachment: Attachment, maxBytes: number): Promise<FetchedFileResult>;
 }
 
 const OptionsSchema = z
@@ -100,6 +127,7 @@ const OptionsSchema = z
       .object({
         groupId: z.union([z.number().int(), z.string().regex(/^-?\d+$/)]),
         userIds: z.array(z.union([z.number().int(), z.string().regex(/^\d+$/)])),
+        supervisorUserIds: z.array(z.union([z.number().int(), z.string().regex(/^\d+$/)])).optional(),
       })
       .optional(),
   })
@@ -159,6 +187,12 @@ const UpdateSchema = z.object({
   callback_query: CallbackQuerySchema.optional(),
 });
 type TelegramUpdate = z.infer<typeof UpdateSchema>;
+
+/** What getFile tells about a file: its size (when known) and where to download it. */
+const FileInfoSchema = z.object({
+  file_size: z.number().int().optional(),
+  file_path: z.string().optional(),
+});
 
 function userName(user: TelegramUser): string {
   const full = [user.first_name, user.last_name].filter(Boolean).join(' ').trim();
@@ -303,7 +337,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
         ? [
             buttons.map((button) => ({
               text: button.label,
-              callback_data: encodeStaffButton(button.action, button.caseId),
+              callback_data: encodeStaffButton(button.action, button.id),
             })),
           ]
         : [],
@@ -433,9 +467,14 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
   ): Promise<void> {
     const chat = String(message.chat.id);
     if (/^\/start(?:@\w+)?(?:\s|$)/.test(message.text ?? '')) {
-      await track(
-        sendLock.run(chat, () => deliver(chat, buyerGreeting(from.language_code), [], {}, undefined)),
-      ).catch((error: unknown) => logger.error({ err: error, chat }, 'greeting not delivered'));
+      const greeting: OutboundMessage = {
+        conversationId: conversationId('telegram', chat),
+        from: 'bot',
+        text: buyerGreeting(from.language_code),
+      };
+      await (options.greet ?? send)(greeting).catch((error: unknown) =>
+        logger.error({ err: error, chat }, 'greeting not delivered'),
+      );
       return;
     }
     const inbound = inboundOf(updateId, message, from);
@@ -469,9 +508,6 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
 
   // ---- inbound: staff -----------------------------------------------------------------------------
 
-  /** Per case place: the card message; per message the bot posted in the staff group: its place. */
-  const cards = new Map<string, number>();
-  const placeOfMessage = new Map<number, string>();
   let staffIsForum = false;
   let botId: number | undefined;
 
@@ -492,7 +528,6 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     const sent = await call(group, 'sendMessage', () =>
       telegram.sendMessage(group, first ?? '…', { ...extra, ...(markup ? { reply_markup: markup } : {}) }),
     );
-    if (place) placeOfMessage.set(sent.message_id, place);
     return sent.message_id;
   }
 
@@ -507,8 +542,8 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
             telegram.createForumTopic(group, card.title),
           );
           const place = `topic:${topic.message_thread_id}`;
-          cards.set(place, await postToGroup(place, card.text, staffKeyboard(card.buttons)));
-          return place;
+          const cardId = await postToGroup(place, card.text, staffKeyboard(card.buttons));
+          return { place, cardId: String(cardId) };
         } catch (error) {
           // Without the "manage topics" right the card still reaches the agents, in the group itself.
           logger.warn(
@@ -518,26 +553,21 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
         }
       }
       const cardId = await postToGroup(null, card.text, staffKeyboard(card.buttons));
-      const place = `card:${cardId}`;
-      placeOfMessage.set(cardId, place);
-      cards.set(place, cardId);
-      return place;
+      return { place: `card:${cardId}`, cardId: String(cardId) };
     },
-    async post(place, text, attachments = []) {
+    async post(place, text, attachments = [], buttons = []) {
       const group = staffGroupId as string;
-      await postToGroup(place, text);
-      for (const attachment of attachments) {
-        placeOfMessage.set(await sendFile(group, attachment, placeTarget(place)), place);
-      }
+      const ids = [await postToGroup(place, text, staffKeyboard(buttons))];
+      for (const attachment of attachments) ids.push(await sendFile(group, attachment, placeTarget(place)));
+      // In a topic every message shows its place; under a card, only the desk's links know it.
+      return place.startsWith('card:') ? ids.map(String) : [];
     },
-    async updateCard(place, card: CaseCard) {
+    async updateCard(place, cardId, card: CaseCard) {
       const group = staffGroupId as string;
-      const cardId = cards.get(place);
-      if (cardId === undefined) return;
       const [text] = splitText(card.text, TELEGRAM_TEXT_LIMIT);
       const markup = staffKeyboard(card.buttons) ?? { inline_keyboard: [] };
       await call(group, 'editMessageText', () =>
-        telegram.editMessageText(group, cardId, undefined, text ?? '…', { reply_markup: markup }),
+        telegram.editMessageText(group, Number(cardId), undefined, text ?? '…', { reply_markup: markup }),
       ).catch((error: unknown) => {
         // "message is not modified" and a deleted card are both fine: the status line was posted.
         logger.debug({ err: error, place }, 'case card not edited');
@@ -546,10 +576,15 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
   };
 
   const staffDesk: StaffDesk | null =
-    options.staff && desk ? createStaffDesk({ desk, surface, logger }) : null;
+    options.staff && desk
+      ? createStaffDesk({ desk, surface, logger, ...(options.links ? { links: options.links } : {}) })
+      : null;
 
   function staffActor(from: TelegramUser) {
-    const actor = telegramStaffActor({ id: from.id, name: userName(from) }, options.staff?.userIds ?? []);
+    const actor = telegramStaffActor(
+      { id: from.id, name: userName(from) },
+      { agents: options.staff?.userIds ?? [], supervisors: options.staff?.supervisorUserIds ?? [] },
+    );
     if (!actor && groupsSeen.add(`user:${from.id}`)) {
       // Tells the operator which id to add to CALMDESK_TELEGRAM_STAFF_USER_IDS.
       logger.info(
@@ -574,29 +609,35 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     );
   }
 
+  /** A bot message replied to in a group without topics: a line the desk posted, else a card. */
+  async function placeOfReply(reply: z.infer<typeof BaseMessageSchema>): Promise<string | undefined> {
+    const known = await staffDesk?.placeOfMessage(String(reply.message_id));
+    if (known) return known;
+    return reply.from?.id === botId ? `card:${reply.message_id}` : undefined;
+  }
+
   async function onStaffMessage(message: TelegramMessage, from: TelegramUser): Promise<void> {
     if (!staffDesk) return;
     const reply = message.reply_to_message;
     let place: string | undefined;
+    let cardId: string | undefined;
     let contextText: string | undefined;
     if (message.is_topic_message && message.message_thread_id !== undefined) {
       place = `topic:${message.message_thread_id}`;
       // In a topic, a message that replies to nothing points at the topic's creation message (its name).
       contextText = reply?.forum_topic_created?.name ?? reply?.text ?? reply?.caption;
     } else if (reply) {
-      place = placeOfMessage.get(reply.message_id);
+      place = await placeOfReply(reply);
+      if (place === `card:${reply.message_id}`) cardId = String(reply.message_id);
       contextText = reply.text ?? reply.caption;
-      if (!place && reply.from?.id === botId) place = `card:${reply.message_id}`;
     }
     const answer = await staffDesk.handle({
       actor: staffActor(from),
       command: parseStaffCommand(message.text ?? message.caption ?? '', attachmentsOf(message)),
       ...(place ? { place } : {}),
+      ...(cardId ? { cardId } : {}),
       ...(contextText ? { contextText } : {}),
     });
-    if (place?.startsWith('card:') && staffDesk.caseAt(place) && !cards.has(place)) {
-      cards.set(place, Number(place.slice('card:'.length)));
-    }
     if (answer) await answerInGroup(message, answer.text);
   }
 
@@ -604,28 +645,66 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     const button = decodeStaffButton(data);
     let text: string | undefined;
     if (staffDesk && button) {
-      const card = query.message;
-      let place = card ? placeOfMessage.get(card.message_id) : undefined;
-      if (!place && card) {
-        // A card from before a restart: its topic, or the card itself in a group without topics.
+      const pressed = query.message;
+      let place: string | undefined;
+      if (pressed) {
         place =
-          card.is_topic_message && card.message_thread_id !== undefined
-            ? `topic:${card.message_thread_id}`
-            : `card:${card.message_id}`;
-        cards.set(place, card.message_id);
-        placeOfMessage.set(card.message_id, place);
+          (await staffDesk.placeOfMessage(String(pressed.message_id))) ??
+          // A card from before a restart: its topic, or the card itself in a group without topics.
+          (pressed.is_topic_message && pressed.message_thread_id !== undefined
+            ? `topic:${pressed.message_thread_id}`
+            : `card:${pressed.message_id}`);
       }
       const answer = await staffDesk.handle({
         actor: staffActor(query.from),
-        command: staffCommandFrom(button.action),
-        caseId: button.caseId,
+        ...staffButtonInput(button),
         ...(place ? { place } : {}),
+        ...(pressed ? { cardId: String(pressed.message_id) } : {}),
       });
       text = answer?.text;
     }
     await call(`cb:${query.id}`, 'answerCallbackQuery', () =>
       telegram.answerCbQuery(query.id, text?.slice(0, 200), { show_alert: Boolean(text) }),
     ).catch((error: unknown) => logger.warn({ err: error }, 'callback query not answered'));
+  }
+
+  // ---- files for other platforms -------------------------------------------------------------------
+
+  async function fetchFile(attachment: Attachment, maxBytes: number): Promise<FetchedFileResult> {
+    if (!attachment.ref.startsWith('telegram-file:')) return { ok: false, reason: 'not_mine' };
+    const fileId = attachment.ref.slice('telegram-file:'.length);
+    try {
+      const info = FileInfoSchema.parse(
+        await call('files', 'getFile', () => telegram.callApi('getFile', { file_id: fileId })),
+      );
+      if (info.file_size !== undefined && info.file_size > maxBytes) {
+        return { ok: false, reason: 'too_big', size: info.file_size };
+      }
+      // A local Bot API server answers with a path on its own disk, which is not ours to read.
+      if (!info.file_path || info.file_path.startsWith('/')) return { ok: false, reason: 'failed' };
+      const root = (options.apiRoot ?? 'https://api.telegram.org').replace(/\/$/, '');
+      const response = await fetch(`${root}/file/bot${options.token}/${info.file_path}`, {
+        signal: AbortSignal.timeout(30_000),
+      });
+      if (!response.ok || !response.body) {
+        await response.body?.cancel();
+        return { ok: false, reason: 'failed' };
+      }
+      const data = await readCapped(response, maxBytes);
+      if (!data.ok) return { ok: false, reason: 'too_big', size: data.size };
+      const name = attachment.name ?? info.file_path.split('/').at(-1) ?? 'file';
+      const mime =
+        attachment.mime ??
+        (attachment.kind === 'photo' ? 'image/jpeg' : response.headers.get('content-type'));
+      return { ok: true, file: { name, data: data.bytes, ...(mime ? { mime } : {}) } };
+    } catch (error) {
+      // The token is in the download URL: log the error's message only, never the URL.
+      logger.warn(
+        { reason: String(error instanceof Error ? error.message : error) },
+        'Telegram file not fetched',
+      );
+      return { ok: false, reason: 'failed' };
+    }
   }
 
   // ---- routing ------------------------------------------------------------------------------------
@@ -789,6 +868,7 @@ export function createTelegramChannel(options: TelegramChannelOptions): Telegram
     platform: 'telegram',
     webhook,
     staffDesk,
+    fetchFile,
     async start() {
       if (started) return;
       const me = await call('me', 'getMe', () => telegram.getMe());

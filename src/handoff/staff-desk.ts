@@ -3,8 +3,17 @@ import { KeyedLock } from '../core/keyed-lock.ts';
 import type { Logger } from '../core/logger.ts';
 import { type Attachment, AttachmentSchema } from '../core/messages.ts';
 import { REMEDIES } from '../nlu/types.ts';
+import type { ChannelLinkRepo } from '../storage/channel-links.ts';
+import { createMemoryChannelLinks } from '../storage/memory/channel-links.ts';
 import type { DeskEvent, HandoffDesk } from './desk.ts';
-import { type Actor, type CaseFile, type DeskFailure, type HandoffRecord, isOpen } from './types.ts';
+import {
+  type Actor,
+  type ApprovalRecord,
+  type CaseFile,
+  type DeskFailure,
+  type HandoffRecord,
+  isOpen,
+} from './types.ts';
 
 /**
  * The staff desk shared by the Telegram staff group and the Discord staff channel: who may act, the
@@ -17,9 +26,11 @@ import { type Actor, type CaseFile, type DeskFailure, type HandoffRecord, isOpen
 /** The staff desks the platforms offer. */
 export type StaffVia = 'telegram' | 'discord';
 
-/** What a button on a case card does. */
-export const STAFF_ACTIONS = ['claim', 'release', 'handback', 'resolve'] as const;
+/** What a staff button does: the case card's (claim, release, handback, resolve) and an approval request's. */
+export const STAFF_ACTIONS = ['claim', 'release', 'handback', 'resolve', 'approve', 'deny'] as const;
 export type StaffAction = (typeof STAFF_ACTIONS)[number];
+/** The buttons whose id is an approval, not a case. */
+const APPROVAL_ACTIONS: readonly StaffAction[] = ['approve', 'deny'];
 
 const NoteText = z.string().trim().min(1).max(4000);
 const Outcome = {
@@ -27,6 +38,9 @@ const Outcome = {
   amount: z.number().nonnegative().max(1_000_000).optional(),
   note: z.string().trim().min(1).max(2000).optional(),
 };
+/** An approval's id as the desk made it, or the first characters of it (at least 6). */
+const ApprovalRef = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/);
+const Decision = { approval: ApprovalRef, comment: z.string().trim().max(2000).default('') };
 
 /** A staff command, whichever way it came in (typed `/command`, a button, a Discord slash command). */
 export const StaffCommandSchema = z.discriminatedUnion('kind', [
@@ -37,6 +51,15 @@ export const StaffCommandSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('resolve'), ...Outcome }),
   z.object({ kind: z.literal('case') }),
   z.object({ kind: z.literal('help') }),
+  /** The holder asks a supervisor to approve a compensation above the agent limit. */
+  z.object({
+    kind: z.literal('approval'),
+    amount: z.number().positive().max(1_000_000),
+    reason: z.string().trim().min(1).max(2000),
+  }),
+  /** A supervisor decides an approval request. */
+  z.object({ kind: z.literal('approve'), ...Decision }),
+  z.object({ kind: z.literal('deny'), ...Decision }),
   /** Anything that is not a command: the agent talking to the buyer. */
   z.object({
     kind: z.literal('reply'),
@@ -57,11 +80,15 @@ export const STAFF_HELP =
   '/resolve [REMEDY] [AMOUNT] [NOTE]: close the case\n' +
   '/release: put the case back in the queue\n' +
   '/case: show the case card again\n' +
+  '/approval AMOUNT REASON: ask a supervisor to approve a compensation above your limit\n' +
+  'Supervisors, anywhere in the staff group/channel:\n' +
+  '/approve APPROVAL_ID [COMMENT], /deny APPROVAL_ID [COMMENT]: decide a request (or use its buttons)\n' +
   `REMEDY is one of ${REMEDIES.join(', ')}.`;
 
 /**
- * Reads a staff message: `/claim`, `/note …`, `/handback …`, `/resolve …`, `/release`, `/case`, `/help`
- * (a Telegram `@botname` suffix is ignored); anything else is a reply for the buyer.
+ * Reads a staff message: `/claim`, `/note …`, `/handback …`, `/resolve …`, `/release`, `/case`, `/help`,
+ * `/approval AMOUNT REASON`, `/approve ID [COMMENT]`, `/deny ID [COMMENT]` (a Telegram `@botname` suffix
+ * is ignored); anything else is a reply for the buyer.
  */
 export function parseStaffCommand(text: string, attachments: readonly Attachment[] = []): ParsedStaffCommand {
   const trimmed = text.trim();
@@ -81,6 +108,25 @@ export function parseStaffCommand(text: string, attachments: readonly Attachment
     case 'handback':
     case 'resolve':
       return validate({ kind: name, ...outcomeArgs(args) });
+    case 'approval': {
+      const [amount, ...reason] = args.split(/\s+/).filter(Boolean);
+      const value = amount ? /^[¥$￥]?(\d+(?:\.\d{1,2})?)$/.exec(amount)?.[1] : undefined;
+      if (!value || reason.length === 0) {
+        return { ok: false, message: 'Write the amount and why: /approval AMOUNT REASON' };
+      }
+      return validate({ kind: 'approval', amount: Number(value), reason: reason.join(' ') });
+    }
+    case 'approve':
+    case 'deny': {
+      const [approval, ...comment] = args.split(/\s+/).filter(Boolean);
+      if (!approval) {
+        return {
+          ok: false,
+          message: `Write the approval id after the command: /${name} APPROVAL_ID [COMMENT]`,
+        };
+      }
+      return validate({ kind: name, approval, comment: comment.join(' ') });
+    }
     default:
       return { ok: false, message: `Unknown command /${name}.\n\n${STAFF_HELP}` };
   }
@@ -143,6 +189,11 @@ const OUTCOME_OPTIONS: StaffSlashCommand['options'] = [
   { name: 'note', description: 'What you agreed with the buyer', type: 'string', required: false },
 ];
 
+const DECISION_OPTIONS: StaffSlashCommand['options'] = [
+  { name: 'approval', description: 'The approval id from the request', type: 'string', required: true },
+  { name: 'comment', description: 'Why (shown to the agent)', type: 'string', required: false },
+];
+
 export const STAFF_SLASH_COMMANDS: readonly StaffSlashCommand[] = [
   { name: 'claim', description: 'Take this case; your replies in the thread go to the buyer', options: [] },
   {
@@ -156,39 +207,70 @@ export const STAFF_SLASH_COMMANDS: readonly StaffSlashCommand[] = [
   { name: 'resolve', description: 'Close this case', options: OUTCOME_OPTIONS },
   { name: 'release', description: 'Put this case back in the queue', options: [] },
   { name: 'case', description: 'Show the case card again', options: [] },
+  {
+    name: 'approval',
+    description: 'Ask a supervisor to approve a compensation above your limit',
+    options: [
+      { name: 'amount', description: 'The compensation amount', type: 'number', required: true },
+      { name: 'reason', description: 'Why the buyer should get it', type: 'string', required: true },
+    ],
+  },
+  { name: 'approve', description: 'Approve a compensation request (supervisors)', options: DECISION_OPTIONS },
+  { name: 'deny', description: 'Deny a compensation request (supervisors)', options: DECISION_OPTIONS },
 ];
 
 // ---------------------------------------------------------------------------------------------------
 // Who may act
 
-/** A Telegram user acts as staff only when their numeric id is configured. */
-export function telegramStaffActor(
-  user: { id: number | string; name: string },
-  staffUserIds: readonly (number | string)[],
-): Actor | null {
-  const id = String(user.id);
-  if (!staffUserIds.some((allowed) => String(allowed) === id)) return null;
-  return { id: `telegram:${id}`, name: user.name, role: 'agent', via: 'telegram' };
+/** Who acts on a Telegram staff group: agents' and supervisors' numeric user ids. */
+export interface TelegramStaffIds {
+  agents: readonly (number | string)[];
+  supervisors?: readonly (number | string)[];
 }
 
-/** A Discord member acts as staff only when they have the configured staff role. */
+/**
+ * A Telegram user acts as staff only when their numeric id is configured: as `supervisor` when it is
+ * among the supervisors (who need not be listed as agents too), else as `agent`.
+ */
+export function telegramStaffActor(
+  user: { id: number | string; name: string },
+  ids: TelegramStaffIds,
+): Actor | null {
+  const id = String(user.id);
+  const among = (list: readonly (number | string)[] | undefined) =>
+    (list ?? []).some((allowed) => String(allowed) === id);
+  const role = among(ids.supervisors) ? 'supervisor' : among(ids.agents) ? 'agent' : null;
+  return role ? { id: `telegram:${id}`, name: user.name, role, via: 'telegram' } : null;
+}
+
+/** Who acts on a Discord staff channel: the agents' role and the supervisors' role. */
+export interface DiscordStaffRoles {
+  agentRoleId: string | undefined;
+  supervisorRoleId?: string | undefined;
+}
+
+/** A Discord member acts as staff only with the staff role (`agent`) or the supervisor role (`supervisor`). */
 export function discordStaffActor(
   user: { id: string; name: string; roleIds: readonly string[] },
-  staffRoleId: string | undefined,
+  roles: DiscordStaffRoles,
 ): Actor | null {
-  if (!staffRoleId || !user.roleIds.includes(staffRoleId)) return null;
-  return { id: `discord:${user.id}`, name: user.name, role: 'agent', via: 'discord' };
+  const has = (roleId: string | undefined) => Boolean(roleId && user.roleIds.includes(roleId));
+  const role = has(roles.supervisorRoleId) ? 'supervisor' : has(roles.agentRoleId) ? 'agent' : null;
+  return role ? { id: `discord:${user.id}`, name: user.name, role, via: 'discord' } : null;
 }
 
 export const NOT_STAFF = 'Only the shop’s support staff can act on cases here.';
+export const NOT_SUPERVISOR =
+  'Only a supervisor can approve or deny a compensation. You act as an agent here: ask a supervisor to decide it.';
 
 // ---------------------------------------------------------------------------------------------------
 // The case card
 
+/** A button on a staff surface: `id` is the case (card buttons) or the approval (approve, deny). */
 export interface StaffButton {
   action: StaffAction;
   label: string;
-  caseId: string;
+  id: string;
 }
 
 /** What a surface shows for a case: a title (topic/thread name), the card text, the buttons. */
@@ -201,33 +283,44 @@ export interface CaseCard {
 const PRIORITY_ICON = { urgent: '🔴', high: '🟠', normal: '🟢' } as const;
 const LANGUAGE_NAME = { zh: 'Chinese', en: 'English', mixed: 'Chinese and English' } as const;
 
-/** A button press carries its action and case: `cd:<action>:<case id>` (fits Telegram's 64 bytes). */
-export function encodeStaffButton(action: StaffAction, caseId: string): string {
-  return `cd:${action}:${caseId}`;
+/** A button press carries its action and case or approval: `cd:<action>:<id>` (fits Telegram's 64 bytes). */
+export function encodeStaffButton(action: StaffAction, id: string): string {
+  return `cd:${action}:${id}`;
 }
 
 const StaffButtonData = z
   .string()
   .regex(/^cd:[a-z]+:[A-Za-z0-9_-]{1,64}$/)
   .transform((data) => {
-    const [, action, caseId] = data.split(':');
-    return { action, caseId };
+    const [, action, id] = data.split(':');
+    return { action, id };
   })
-  .pipe(z.object({ action: z.enum(STAFF_ACTIONS), caseId: z.string() }));
+  .pipe(z.object({ action: z.enum(STAFF_ACTIONS), id: z.string() }));
 
-export function decodeStaffButton(data: string): { action: StaffAction; caseId: string } | null {
+export function decodeStaffButton(data: string): { action: StaffAction; id: string } | null {
   const parsed = StaffButtonData.safeParse(data);
   return parsed.success ? parsed.data : null;
 }
 
+/** What a pressed staff button asks the desk: a case command on its case, or a decision on an approval. */
+export function staffButtonInput(button: { action: StaffAction; id: string }): {
+  command: ParsedStaffCommand;
+  caseId?: string;
+} {
+  if (APPROVAL_ACTIONS.includes(button.action)) {
+    return { command: staffCommandFrom(button.action, { approval: button.id }) };
+  }
+  return { command: staffCommandFrom(button.action), caseId: button.id };
+}
+
 /** The buttons a case shows in its status: claim while queued; hand back, resolve, release while claimed. */
 export function staffButtons(record: HandoffRecord): StaffButton[] {
-  if (record.status === 'queued') return [{ action: 'claim', label: '🙋 Claim', caseId: record.id }];
+  if (record.status === 'queued') return [{ action: 'claim', label: '🙋 Claim', id: record.id }];
   if (record.status === 'claimed') {
     return [
-      { action: 'handback', label: '🤖 Hand back', caseId: record.id },
-      { action: 'resolve', label: '✅ Resolve', caseId: record.id },
-      { action: 'release', label: '↩️ Release', caseId: record.id },
+      { action: 'handback', label: '🤖 Hand back', id: record.id },
+      { action: 'resolve', label: '✅ Resolve', id: record.id },
+      { action: 'release', label: '↩️ Release', id: record.id },
     ];
   }
   return [];
@@ -331,7 +424,7 @@ export function failureText(failure: DeskFailure): string {
     case 'forbidden':
       return 'Your role does not allow that.';
     case 'approval_required':
-      return 'That amount is above your limit: a supervisor has to approve it first (web console).';
+      return 'That amount is above your limit: ask a supervisor first with /approval AMOUNT REASON.';
     case 'already_decided':
       return 'Someone else decided this first.';
     case 'delivery_failed':
@@ -342,6 +435,12 @@ export function failureText(failure: DeskFailure): string {
 // ---------------------------------------------------------------------------------------------------
 // The controller both staff desks run
 
+/** Where the desk opened a case: the surface's place for it, and the card message if it has one. */
+export interface OpenedCase {
+  place: string;
+  cardId: string | null;
+}
+
 /**
  * What a platform offers the staff desk. A "place" is the surface's own id for where a case lives
  * (a forum topic, a thread, or the card message in a group without topics).
@@ -350,12 +449,20 @@ export interface StaffSurface {
   readonly via: StaffVia;
   /** Longest title the platform accepts for a topic/thread. */
   readonly titleLimit: number;
-  /** Opens the case's place, posts the card there, and returns the place. */
-  openCase(record: HandoffRecord, card: CaseCard): Promise<string>;
-  /** Posts a line (and files) in the case's place. */
-  post(place: string, text: string, attachments?: readonly Attachment[]): Promise<void>;
+  /** Opens the case's place and posts the card there. */
+  openCase(record: HandoffRecord, card: CaseCard): Promise<OpenedCase>;
+  /**
+   * Posts a line (and files, and buttons under the line) in the case's place. Returns the ids of the
+   * messages whose place the platform does not show by itself (replies to them must still find the case).
+   */
+  post(
+    place: string,
+    text: string,
+    attachments?: readonly Attachment[],
+    buttons?: readonly StaffButton[],
+  ): Promise<string[]>;
   /** Shows the card's new status and buttons. */
-  updateCard(place: string, card: CaseCard): Promise<void>;
+  updateCard(place: string, cardId: string, card: CaseCard): Promise<void>;
 }
 
 /** One thing a person did on a staff surface. */
@@ -363,10 +470,12 @@ export interface StaffInput {
   /** The person as staff, or null when they are not allowed to act. */
   actor: Actor | null;
   command: ParsedStaffCommand;
-  /** A button names its case. */
+  /** A case button names its case. */
   caseId?: string;
   /** Where it was said (topic, thread, card), when the surface knows. */
   place?: string;
+  /** The case card it came from (a press of a card button), so a case found again can edit its card. */
+  cardId?: string;
   /** Text that may name the case after a restart: the replied-to card, the topic or thread name. */
   contextText?: string;
 }
@@ -384,31 +493,36 @@ export interface StaffDesk {
   stop(): Promise<void>;
   handle(input: StaffInput): Promise<StaffAnswer | null>;
   /** The case living at a place, if known. */
-  caseAt(place: string): string | undefined;
+  caseAt(place: string): Promise<string | undefined>;
   /** Where a case lives on this surface, if it has been opened. */
-  placeOf(caseId: string): string | undefined;
-  /** Remembers a case's place (a surface that found it again after a restart). */
-  remember(caseId: string, place: string): void;
+  placeOf(caseId: string): Promise<string | undefined>;
+  /** The place of a message this desk posted where the platform does not show it (see `StaffSurface.post`). */
+  placeOfMessage(messageId: string): Promise<string | undefined>;
 }
 
 export interface StaffDeskOptions {
   desk: HandoffDesk;
   surface: StaffSurface;
+  /**
+   * Where the desk keeps each case's place and card, so a restart finds the old topic/thread instead of
+   * opening a second one (the store's `channelLinks`). Default: in memory, forgotten on restart.
+   */
+  links?: ChannelLinkRepo;
   logger: Logger;
+  clock?: () => Date;
 }
+
+/** How many characters of an approval id a supervisor must type at least. */
+const APPROVAL_PREFIX_MIN = 6;
 
 export function createStaffDesk(options: StaffDeskOptions): StaffDesk {
   const { desk, surface, logger } = options;
-  const places = new Map<string, string>();
-  const casesAt = new Map<string, string>();
+  const links = options.links ?? createMemoryChannelLinks();
+  const clock = options.clock ?? (() => new Date());
+  const via = surface.via;
   const files = new Map<string, CaseFile | null>();
   const lock = new KeyedLock();
   let unsubscribe: (() => void) | null = null;
-
-  function remember(caseId: string, place: string): void {
-    places.set(caseId, place);
-    casesAt.set(place, caseId);
-  }
 
   async function fileOf(record: HandoffRecord): Promise<CaseFile | null> {
     if (!files.has(record.id)) {
@@ -426,13 +540,35 @@ export function createStaffDesk(options: StaffDeskOptions): StaffDesk {
   }
 
   /** The case's place, opened now when the case is still open; null for a closed case never shown. */
-  async function ensurePlace(record: HandoffRecord): Promise<{ place: string; opened: boolean } | null> {
-    const known = places.get(record.id);
-    if (known) return { place: known, opened: false };
+  async function ensurePlace(
+    record: HandoffRecord,
+  ): Promise<{ place: string; cardId: string | null; opened: boolean } | null> {
+    const known = await links.placeOfCase(via, record.id);
+    if (known) return { place: known.place, cardId: known.card_id, opened: false };
     if (!isOpen(record.status)) return null;
-    const place = await surface.openCase(record, await cardOf(record));
-    remember(record.id, place);
-    return { place, opened: true };
+    const opened = await surface.openCase(record, await cardOf(record));
+    const { link } = await links.linkCasePlace(via, record.id, opened.place, opened.cardId, clock());
+    if (link.place !== opened.place) {
+      logger.warn({ caseId: record.id, place: opened.place, kept: link.place }, 'case already had a place');
+    }
+    return { place: link.place, cardId: link.card_id, opened: link.place === opened.place };
+  }
+
+  async function post(
+    place: string,
+    text: string,
+    attachments?: readonly Attachment[],
+    buttons?: readonly StaffButton[],
+  ): Promise<void> {
+    const ids = await surface.post(place, text, attachments, buttons);
+    for (const id of ids) await links.linkStaffMessage(via, id, place, clock());
+  }
+
+  function approvalButtons(approval: ApprovalRecord): StaffButton[] {
+    return [
+      { action: 'approve', label: '✅ Approve', id: approval.id },
+      { action: 'deny', label: '⛔ Deny', id: approval.id },
+    ];
   }
 
   async function apply(event: DeskEvent): Promise<void> {
@@ -440,60 +576,62 @@ export function createStaffDesk(options: StaffDeskOptions): StaffDesk {
     if (event.type === 'handoff_escalated' || event.type === 'handoff_requested') files.delete(record.id);
     const where = await ensurePlace(record);
     if (!where) return;
-    const { place, opened } = where;
+    const { place, cardId, opened } = where;
     const refreshCard = async () => {
-      if (!opened) await surface.updateCard(place, await cardOf(record));
+      if (!opened && cardId) await surface.updateCard(place, cardId, await cardOf(record));
     };
     switch (event.type) {
       case 'handoff_requested':
         return;
       case 'handoff_escalated':
-        await surface.post(
-          place,
-          `⬆️ Now ${record.priority.toUpperCase()}: ${record.reasons.map(words).join(', ')}`,
-        );
+        await post(place, `⬆️ Now ${record.priority.toUpperCase()}: ${record.reasons.map(words).join(', ')}`);
         return refreshCard();
       case 'handoff_claimed':
-        await surface.post(place, `🙋 ${event.actor.name} (${event.actor.via}) claimed the case.`);
+        await post(place, `🙋 ${event.actor.name} (${event.actor.via}) claimed the case.`);
         return refreshCard();
       case 'handoff_released':
-        await surface.post(place, `↩️ ${event.actor.name} put the case back in the queue.`);
+        await post(place, `↩️ ${event.actor.name} put the case back in the queue.`);
         return refreshCard();
       case 'handoff_returned':
-        await surface.post(
+        await post(
           place,
           `🤖 ${event.actor.name} handed the conversation back to the bot${record.outcome ? `: ${record.outcome}` : '.'}`,
         );
         return refreshCard();
       case 'handoff_resolved':
-        await surface.post(
+        await post(
           place,
           `✅ Resolved by ${event.actor.name}${record.outcome ? `: ${record.outcome}` : '.'}`,
         );
         return refreshCard();
       case 'handoff_expired':
-        await surface.post(place, '⌛ Expired: nobody claimed it in time.');
+        await post(place, '⌛ Expired: nobody claimed it in time.');
         return refreshCard();
       case 'buyer_message':
-        return surface.post(place, `👤 ${event.entry.name}: ${event.entry.text}`, event.entry.attachments);
+        return post(place, `👤 ${event.entry.name}: ${event.entry.text}`, event.entry.attachments);
       case 'agent_message':
         // The agent's own words are already in this place when they wrote them here.
-        if (event.actor.via === surface.via) return;
-        return surface.post(
+        if (event.actor.via === via) return;
+        return post(
           place,
           `🧑‍💼 ${event.actor.name} (${event.actor.via}): ${event.entry.text}`,
           event.entry.attachments,
         );
       case 'note_added':
-        if (event.note.author.id.startsWith(`${surface.via}:`)) return;
-        return surface.post(place, `📝 Note by ${event.note.author.name}: ${event.note.text}`);
-      case 'approval_requested':
-        return surface.post(
+        if (event.note.author.id.startsWith(`${via}:`)) return;
+        return post(place, `📝 Note by ${event.note.author.name}: ${event.note.text}`);
+      case 'approval_requested': {
+        const { approval } = event;
+        return post(
           place,
-          `💰 ${event.approval.requested_by.name} asks a supervisor to approve ${event.approval.amount} ${event.approval.currency}: ${event.approval.reason}`,
+          `💰 ${approval.requested_by.name} asks a supervisor to approve ${approval.amount} ${approval.currency}: ${approval.reason}\n` +
+            `Approval ${approval.id}: /approve ${approval.id} [COMMENT] or /deny ${approval.id} [COMMENT]`,
+          [],
+          approvalButtons(approval),
         );
+      }
       case 'approval_decided':
-        return surface.post(
+        return post(
           place,
           `💰 ${event.approval.decided_by?.name ?? 'A supervisor'} ${event.approval.status} ${event.approval.amount} ${event.approval.currency}${event.approval.comment ? `: ${event.approval.comment}` : ''}`,
         );
@@ -507,6 +645,46 @@ export function createStaffDesk(options: StaffDeskOptions): StaffDesk {
         logger.error({ err: error, caseId: event.record.id, event: event.type }, 'staff desk could not post');
       }),
     );
+  }
+
+  /** An approval id as typed: the whole id, or the start of exactly one pending approval's id. */
+  async function approvalIdOf(ref: string): Promise<{ id: string } | StaffAnswer> {
+    const pending = await desk.pendingApprovals();
+    if (pending.some((approval) => approval.id === ref)) return { id: ref };
+    const matches = pending.filter((approval) => approval.id.startsWith(ref));
+    if (matches.length === 1 && ref.length >= APPROVAL_PREFIX_MIN) return { id: matches[0]?.id ?? ref };
+    if (matches.length > 1) {
+      return { ok: false, text: `Several pending approvals start with ${ref}: type more of the id.` };
+    }
+    // Not pending: the desk says whether it was decided already or never existed.
+    return { id: ref };
+  }
+
+  async function decide(
+    actor: Actor,
+    command: Extract<StaffCommand, { kind: 'approve' | 'deny' }>,
+    place: string | undefined,
+  ): Promise<StaffAnswer | null> {
+    if (actor.role !== 'supervisor') return { ok: false, text: NOT_SUPERVISOR };
+    const found = await approvalIdOf(command.approval);
+    if (!('id' in found)) return found;
+    const result = await desk.decideApproval(found.id, actor, {
+      approved: command.kind === 'approve',
+      comment: command.comment,
+    });
+    if (!result.ok) {
+      return result.code === 'not_found'
+        ? { ok: false, text: `There is no approval ${command.approval}.` }
+        : refused(result);
+    }
+    const approval = result.value;
+    // The decision is posted in the case's place; said elsewhere, the supervisor is told here too.
+    const casePlace = (await links.placeOfCase(via, approval.handoff_id))?.place;
+    if (place && place === casePlace) return null;
+    return {
+      ok: true,
+      text: `💰 ${approval.status === 'approved' ? 'Approved' : 'Denied'}: ${approval.amount} ${approval.currency} for case ${approval.handoff_id}.`,
+    };
   }
 
   async function act(caseId: string, actor: Actor, command: StaffCommand, place: string | undefined) {
@@ -535,13 +713,17 @@ export function createStaffDesk(options: StaffDeskOptions): StaffDesk {
             ...(command.amount !== undefined ? { amount: command.amount } : {}),
           }),
         );
+      case 'approval':
+        return quiet(
+          await desk.requestApproval(caseId, actor, { amount: command.amount, reason: command.reason }),
+        );
       case 'case': {
         const file = await desk.caseFile(caseId);
         if (!file) return { ok: false, text: 'This case does not exist any more.' };
         files.set(caseId, file);
         const text = caseCardText(file.record, file);
         if (place) {
-          await surface.post(place, text);
+          await post(place, text);
           return null;
         }
         return { ok: true, text };
@@ -552,7 +734,10 @@ export function createStaffDesk(options: StaffDeskOptions): StaffDesk {
         return result.ok ? null : { ok: false, text: `Not sent to the buyer: ${failureText(result)}` };
       }
       case 'help':
-        return { ok: true, text: STAFF_HELP };
+      case 'approve':
+      case 'deny':
+        // Answered before a case is needed (handle).
+        return null;
     }
   }
 
@@ -565,12 +750,13 @@ export function createStaffDesk(options: StaffDeskOptions): StaffDesk {
       unsubscribe = null;
       await lock.drain();
     },
-    caseAt: (place) => casesAt.get(place),
-    placeOf: (caseId) => places.get(caseId),
-    remember,
+    caseAt: async (place) => (await links.caseAtPlace(via, place))?.case_id,
+    placeOf: async (caseId) => (await links.placeOfCase(via, caseId))?.place,
+    placeOfMessage: async (messageId) => (await links.placeOfStaffMessage(via, messageId)) ?? undefined,
     async handle(input) {
       const { actor, command: parsed } = input;
-      let caseId = input.caseId ?? (input.place ? casesAt.get(input.place) : undefined);
+      let caseId =
+        input.caseId ?? (input.place ? (await links.caseAtPlace(via, input.place))?.case_id : undefined);
       const found = caseId ? null : caseIdFromText(input.contextText);
       if (found) caseId = found;
       const chatter = parsed.ok && parsed.command.kind === 'reply' && !caseId;
@@ -581,11 +767,15 @@ export function createStaffDesk(options: StaffDeskOptions): StaffDesk {
       if (!parsed.ok) return { ok: false, text: parsed.message };
       const { command } = parsed;
       if (command.kind === 'help') return { ok: true, text: STAFF_HELP };
+      // An approval names itself: a supervisor decides it from anywhere on the surface.
+      if (command.kind === 'approve' || command.kind === 'deny') return decide(actor, command, input.place);
       if (!caseId)
         return { ok: false, text: 'Use this in a case’s topic or thread, or as a reply to its case card.' };
-      // A place seen for the first time (after a restart) is remembered for the desk's later posts.
-      if (input.place && !places.has(caseId) && !casesAt.has(input.place)) remember(caseId, input.place);
-      return act(caseId, actor, command, input.place ?? places.get(caseId));
+      // A place seen for the first time (a case from before links were kept) is linked for the desk's later
+      // posts; a case or place that has its link already keeps it.
+      if (input.place) await links.linkCasePlace(via, caseId, input.place, input.cardId ?? null, clock());
+      const place = input.place ?? (await links.placeOfCase(via, caseId))?.place;
+      return act(caseId, actor, command, place);
     },
   };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordChannel, type DiscordChannel } from '../../src/channels/discord.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import type { InboundMessage } from '../../src/core/messages.ts';
-import { NOT_STAFF } from '../../src/handoff/staff-desk.ts';
+import { NOT_STAFF, NOT_SUPERVISOR } from '../../src/handoff/staff-desk.ts';
 import { APPLICATION_ID, discordAttachment, FakeDiscord } from '../helpers/fake-discord.ts';
 import { waitFor } from '../helpers/fake-telegram.ts';
 import { createDeskWorld, type DeskWorld, webAgent } from './desk-fixture.ts';
@@ -13,6 +13,8 @@ const mei = { id: '1500000000000000002', username: 'mei_example', global_name: '
 const lee = { id: '1500000000000000003', username: 'lee_example', global_name: 'Lee' };
 const alice = { id: '1400000000000000002', username: 'alice_support', global_name: 'Alice' };
 const eve = { id: '1400000000000000099', username: 'eve_example', global_name: 'Eve' };
+const bo = { id: '1400000000000000003', username: 'bo_lead', global_name: 'Bo' };
+const kim = { id: '1500000000000000004', username: 'kim_example', global_name: 'Kim' };
 
 describe('Discord staff channel: a thread per case, buttons and slash commands', () => {
   let fake: FakeDiscord;
@@ -36,8 +38,13 @@ describe('Discord staff channel: a thread per case, buttons and slash commands',
       token: fake.token,
       apiRoot: fake.apiRoot,
       supportChannelId: fake.supportChannelId,
-      staff: { channelId: fake.staffChannelId, roleId: fake.staffRoleId },
+      staff: {
+        channelId: fake.staffChannelId,
+        roleId: fake.staffRoleId,
+        supervisorRoleId: fake.supervisorRoleId,
+      },
       desk: world.desk,
+      ...(world.store.channelLinks ? { links: world.store.channelLinks } : {}),
       onInbound: (message: InboundMessage) => world.handler(message),
       logger: silentLogger,
       readyTimeoutMs: 10_000,
@@ -71,6 +78,9 @@ describe('Discord staff channel: a thread per case, buttons and slash commands',
       'resolve',
       'release',
       'case',
+      'approval',
+      'approve',
+      'deny',
     ]);
   });
 
@@ -214,5 +224,103 @@ describe('Discord staff channel: a thread per case, buttons and slash commands',
       world.events.find((e) => e.type === 'handoff_resolved' && e.record.id === second)?.record.status,
     ).toBe('resolved');
     expect(fake.botMessages(fake.staffChannelId)).toHaveLength(cards);
+  });
+
+  describe('after a restart, and with supervisors', () => {
+    let kimDm: string;
+    let kimCase: string;
+    let kimThread: string;
+    const texts = () => fake.botMessages(kimThread).map((m) => String(m.content));
+
+    it('keeps posting a case in its old thread after a restart: no second card, and the card is still edited', async () => {
+      kimDm = String(fake.directMessage(kim, 'I need a person').channel_id);
+      await waitFor(() => fake.botMessages(kimDm).length === 1);
+      kimCase = await world.escalate(`discord:${kimDm}`, 'Kim');
+      const kimCard = await waitFor(() =>
+        fake.botMessages(fake.staffChannelId).find((m) => String(m.content).includes(`case ${kimCase}`)),
+      );
+      kimThread = String(kimCard.id);
+      await channel.stop();
+      channel = createDiscordChannel(options());
+      world.register(channel);
+      await channel.start();
+      const cards = fake.botMessages(fake.staffChannelId).length;
+      const threads = fake.threadsOf(fake.staffChannelId).length;
+
+      fake.directMessage(kim, 'are you there?');
+      await waitFor(() => texts().includes('👤 Kim: are you there?'));
+      expect(fake.botMessages(fake.staffChannelId)).toHaveLength(cards);
+      expect(fake.threadsOf(fake.staffChannelId)).toHaveLength(threads);
+
+      fake.slashCommand(kimThread, alice, 'claim', {}, staffRoles);
+      await waitFor(() => texts().includes('🙋 Alice (discord) claimed the case.'));
+      const edit = await waitFor(
+        () => fake.callsOf('PATCH', new RegExp(`/channels/${fake.staffChannelId}/messages/${kimThread}$`))[0],
+      );
+      expect(String((edit.body as Json).content)).toContain('Status: claimed by Alice (discord)');
+    });
+
+    it('lets an agent ask for an approval, refuses the agent deciding it, and lets a supervisor approve it with the button', async () => {
+      const ask = fake.slashCommand(
+        kimThread,
+        alice,
+        'approval',
+        { amount: 150, reason: 'third broken lamp this year' },
+        staffRoles,
+      );
+      const request = await waitFor(() =>
+        fake
+          .botMessages(kimThread)
+          .find((m) => String(m.content).startsWith('💰 Alice asks a supervisor to approve 150 CNY')),
+      );
+      expect(await waitFor(() => ephemeral(ask))).toBe('✓ Done.');
+      const [pending] = await world.desk.pendingApprovals();
+      const id = String(pending?.id);
+      expect(String(request.content)).toBe(
+        `💰 Alice asks a supervisor to approve 150 CNY: third broken lamp this year\n` +
+          `Approval ${id}: /approve ${id} [COMMENT] or /deny ${id} [COMMENT]`,
+      );
+      expect(request.components).toEqual([
+        {
+          type: 1,
+          components: [
+            { type: 2, style: 2, label: '✅ Approve', custom_id: `cd:approve:${id}` },
+            { type: 2, style: 2, label: '⛔ Deny', custom_id: `cd:deny:${id}` },
+          ],
+        },
+      ]);
+
+      const refused = fake.pressButton(request, alice, `cd:approve:${id}`, staffRoles);
+      expect(await waitFor(() => ephemeral(refused))).toBe(NOT_SUPERVISOR);
+      expect((await world.desk.pendingApprovals()).map((a) => a.id)).toEqual([id]);
+
+      const approved = fake.pressButton(request, bo, `cd:approve:${id}`, [fake.supervisorRoleId]);
+      await waitFor(() => texts().includes('💰 Bo approved 150 CNY'));
+      expect(ephemeral(approved)).toBeUndefined();
+      expect((await world.desk.caseFile(kimCase))?.approvals[0]).toMatchObject({
+        status: 'approved',
+        decided_by: { id: `discord:${bo.id}`, name: 'Bo' },
+      });
+    });
+
+    it('lets a supervisor deny with the slash command and an approval id’s first characters', async () => {
+      fake.slashCommand(kimThread, alice, 'approval', { amount: 300, reason: 'a whole new set' }, staffRoles);
+      await waitFor(() => texts().some((t) => t.startsWith('💰 Alice asks a supervisor to approve 300 CNY')));
+      const [pending] = await world.desk.pendingApprovals();
+      const id = String(pending?.id);
+      const agentTry = fake.slashCommand(kimThread, alice, 'deny', { approval: id }, staffRoles);
+      expect(await waitFor(() => ephemeral(agentTry))).toBe(NOT_SUPERVISOR);
+      const deny = fake.slashCommand(
+        fake.staffChannelId,
+        bo,
+        'deny',
+        { approval: id.slice(0, 8), comment: 'too much for one lamp' },
+        [fake.supervisorRoleId],
+      );
+      await waitFor(() => texts().includes('💰 Bo denied 300 CNY: too much for one lamp'));
+      // Said outside the case's thread, the supervisor is told what happened.
+      expect(await waitFor(() => ephemeral(deny))).toBe(`💰 Denied: 300 CNY for case ${kimCase}.`);
+      expect(await world.desk.pendingApprovals()).toEqual([]);
+    });
   });
 });

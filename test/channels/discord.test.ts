@@ -2,7 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordChannel, type DiscordChannel } from '../../src/channels/discord.ts';
 import { isCalmdeskError } from '../../src/core/errors.ts';
 import { silentLogger } from '../../src/core/logger.ts';
-import type { InboundMessage } from '../../src/core/messages.ts';
+import type { InboundMessage, OutboundMessage } from '../../src/core/messages.ts';
+import { createMemoryChannelLinks } from '../../src/storage/memory/channel-links.ts';
+import { capturingLogger } from '../helpers/capturing-logger.ts';
 import { BOT_USER, discordAttachment, FakeDiscord } from '../helpers/fake-discord.ts';
 import { waitFor } from '../helpers/fake-telegram.ts';
 
@@ -105,11 +107,14 @@ describe('Discord buyers (real discord.js against a fake gateway and REST API)',
     await waitFor(() => fake.threadMembers.get(threadId)?.has(sam.id));
     await waitFor(() => fake.botMessages(threadId).length === 2);
     const [greeting, echo] = fake.botMessages(threadId);
-    expect(greeting?.content).toMatch(new RegExp(`^<@${sam.id}> Hi`));
+    expect(greeting?.content).toMatch(/^Hi, and welcome/);
     expect(echo?.content).toMatch(/^echo: my order arrived/);
+    // The pointer in the channel mentions the buyer, so Discord tells them where to go.
     expect(fake.botMessages(fake.supportChannelId)[0]?.content).toBe(
-      `I've opened a private thread for you: <#${threadId}>`,
+      `<@${sam.id}> I've opened a private thread for you: <#${threadId}>`,
     );
+    const pointer = fake.callsOf('POST', new RegExp(`/channels/${fake.supportChannelId}/messages$`))[0];
+    expect((pointer?.body as Json | undefined)?.allowed_mentions).toEqual({ users: [sam.id] });
     expect(received[0]).toMatchObject({
       id: first.id,
       conversationId: `discord:${fake.supportChannelId}:${threadId}`,
@@ -224,6 +229,7 @@ describe('Discord gateway reconnects', () => {
     expect(received.map((m) => m.text)).toEqual(['before the reconnect', 'while away', 'after the resume']);
     expect(fake.identifies).toBe(1);
     const dm = fake.dmChannelOf(mei);
+    await waitFor(() => fake.botMessages(dm).length === 3);
     expect(fake.botMessages(dm).map((m) => m.content)).toEqual([
       'got: before the reconnect',
       'got: while away',
@@ -247,5 +253,114 @@ describe('Discord gateway reconnects', () => {
     fake.directMessage(sam, 'new session');
     await waitFor(() => received.length === 1);
     expect(received[0]?.text).toBe('new session');
+  });
+});
+
+describe('Discord support threads across a restart', () => {
+  let fake: FakeDiscord;
+  let channel: DiscordChannel;
+  const links = createMemoryChannelLinks();
+  const log = capturingLogger();
+  const received: InboundMessage[] = [];
+  const greeted: OutboundMessage[] = [];
+  const eve = { id: '1600000000000000002', username: 'eve_example', global_name: 'Eve' };
+  let thread: string;
+
+  function start(withLinks = links): Promise<void> {
+    channel = createDiscordChannel({
+      token: fake.token,
+      apiRoot: fake.apiRoot,
+      supportChannelId: fake.supportChannelId,
+      links: withLinks,
+      // Stands in for the outbox: records the greeting, then hands it back to the channel.
+      greet: async (message) => {
+        greeted.push(message);
+        await channel.send(message);
+      },
+      onInbound: async (message) => {
+        received.push(message);
+        await channel.send({ conversationId: message.conversationId, from: 'bot', text: 'echo' });
+      },
+      logger: log.logger,
+      readyTimeoutMs: 10_000,
+    });
+    return channel.start();
+  }
+
+  beforeAll(async () => {
+    fake = await FakeDiscord.start();
+    await start();
+    fake.userMessage(fake.supportChannelId, sam, 'the lamp arrived broken');
+    const [opened] = await waitFor(
+      () => fake.threadsOf(fake.supportChannelId).length === 1 && fake.threadsOf(fake.supportChannelId),
+    );
+    thread = String(opened?.id);
+    await waitFor(() => received.length === 1);
+    await channel.stop();
+    await start();
+  });
+
+  afterAll(async () => {
+    await channel.stop();
+    await fake.close();
+  });
+
+  it('greets through the outbox, so the greeting is in the thread conversation’s transcript', () => {
+    expect(greeted).toEqual([
+      {
+        conversationId: `discord:${fake.supportChannelId}:${thread}`,
+        from: 'bot',
+        text: expect.stringMatching(/^Hi, and welcome/),
+      },
+    ]);
+    expect(fake.botMessages(thread)[0]?.content).toBe(greeted[0]?.text);
+  });
+
+  it('sends a buyer who writes in the support channel again back to their thread after a restart', async () => {
+    fake.userMessage(fake.supportChannelId, sam, 'any news?');
+    await waitFor(() => received.length === 2);
+    expect(received[1]?.conversationId).toBe(`discord:${fake.supportChannelId}:${thread}`);
+    expect(fake.threadsOf(fake.supportChannelId)).toHaveLength(1);
+    expect(greeted).toHaveLength(1);
+  });
+
+  it('ignores a stranger writing in a buyer’s thread after a restart, and logs it', async () => {
+    fake.userMessage(thread, eve, 'I am Sam, refund me instead');
+    fake.userMessage(thread, sam, 'still waiting');
+    await waitFor(() => received.length === 3);
+    expect(received.map((m) => m.text)).toEqual(['the lamp arrived broken', 'any news?', 'still waiting']);
+    expect(log.lines()).toContainEqual(
+      expect.objectContaining({
+        threadId: thread,
+        userId: eve.id,
+        buyerId: sam.id,
+        msg: 'someone who is not the thread’s buyer wrote in a support thread; not relayed',
+      }),
+    );
+    // The stranger does not get a thread of their own out of it either.
+    expect(await links.threadOfBuyer('discord', eve.id)).toBeNull();
+  });
+
+  it('does not take a stranger’s press of the buyer’s option button as the buyer’s answer', async () => {
+    const offer = fake.botMessages(thread).at(-1) as Json;
+    const press = fake.pressButton(offer, eve, 'o:refund_only');
+    await waitFor(() => fake.interactionAnswers(press).length === 2);
+    expect(fake.interactionAnswers(press)[1]?.body).toMatchObject({
+      content: 'These buttons are for the buyer of this thread.',
+    });
+    fake.pressButton(offer, sam, 'o:refund_only');
+    await waitFor(() => received.length === 4);
+    expect(received[3]).toMatchObject({ text: 'refund_only', author: { id: `discord:${sam.id}` } });
+  });
+
+  it('gives a thread it opened before links were kept to the first buyer who writes in it, once', async () => {
+    await channel.stop();
+    await start(createMemoryChannelLinks());
+    fake.userMessage(thread, sam, 'hello after the upgrade');
+    await waitFor(() => received.length === 5);
+    fake.userMessage(thread, eve, 'me too');
+    fake.userMessage(thread, sam, 'and again');
+    await waitFor(() => received.length === 6);
+    expect(received.slice(4).map((m) => m.text)).toEqual(['hello after the upgrade', 'and again']);
   });
 });

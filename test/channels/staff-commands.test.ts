@@ -6,6 +6,8 @@ import {
   discordStaffActor,
   encodeStaffButton,
   parseStaffCommand,
+  STAFF_SLASH_COMMANDS,
+  staffButtonInput,
   staffCommandFrom,
   telegramStaffActor,
 } from '../../src/handoff/staff-desk.ts';
@@ -66,6 +68,28 @@ describe('staff commands typed in a staff group or thread', () => {
     expect(parseStaffCommand('/note').ok).toBe(false);
   });
 
+  it('reads an approval request, and a supervisor’s decision with an optional comment', () => {
+    expect(parseStaffCommand('/approval ¥80 second broken parcel this month')).toEqual({
+      ok: true,
+      command: { kind: 'approval', amount: 80, reason: 'second broken parcel this month' },
+    });
+    expect(parseStaffCommand('/approval 80').ok).toBe(false);
+    expect(parseStaffCommand('/approve 3f2a9c1e fine, regular buyer')).toEqual({
+      ok: true,
+      command: { kind: 'approve', approval: '3f2a9c1e', comment: 'fine, regular buyer' },
+    });
+    expect(parseStaffCommand('/deny@calmdesk_bot 3f2a9c1e-5b7d')).toEqual({
+      ok: true,
+      command: { kind: 'deny', approval: '3f2a9c1e-5b7d', comment: '' },
+    });
+    const bare = parseStaffCommand('/approve');
+    expect(bare.ok ? '' : bare.message).toBe(
+      'Write the approval id after the command: /approve APPROVAL_ID [COMMENT]',
+    );
+    // Too short to name one approval safely.
+    expect(parseStaffCommand('/approve 3f2').ok).toBe(false);
+  });
+
   it('validates structured commands (Discord slash options) the same way', () => {
     expect(staffCommandFrom('note', { text: 'x' })).toEqual({
       ok: true,
@@ -74,24 +98,50 @@ describe('staff commands typed in a staff group or thread', () => {
     expect(staffCommandFrom('resolve', { remedy: 'free_money' }).ok).toBe(false);
     expect(staffCommandFrom('resolve', { remedy: 'coupon', amount: 10 }).ok).toBe(true);
     expect(staffCommandFrom('drop_table').ok).toBe(false);
+    expect(staffCommandFrom('approve', { approval: '3f2a9c1e', comment: 'ok' })).toEqual({
+      ok: true,
+      command: { kind: 'approve', approval: '3f2a9c1e', comment: 'ok' },
+    });
+    expect(staffCommandFrom('approval', { amount: 80 }).ok).toBe(false);
+    // Every slash command Discord offers is one the desk understands.
+    expect(STAFF_SLASH_COMMANDS.map((c) => c.name)).toEqual([
+      'claim',
+      'note',
+      'handback',
+      'resolve',
+      'release',
+      'case',
+      'approval',
+      'approve',
+      'deny',
+    ]);
   });
 });
 
 describe('who may act', () => {
-  it('is a configured Telegram user id, as number or string', () => {
-    expect(telegramStaffActor({ id: 42, name: 'Ana' }, ['42'])).toEqual({
+  it('is a configured Telegram user id, as number or string; supervisors by their own list', () => {
+    expect(telegramStaffActor({ id: 42, name: 'Ana' }, { agents: ['42'] })).toEqual({
       id: 'telegram:42',
       name: 'Ana',
       role: 'agent',
       via: 'telegram',
     });
-    expect(telegramStaffActor({ id: 43, name: 'Eve' }, [42])).toBeNull();
+    expect(telegramStaffActor({ id: 43, name: 'Eve' }, { agents: [42] })).toBeNull();
+    const ids = { agents: [42], supervisors: ['44'] };
+    expect(telegramStaffActor({ id: 44, name: 'Bo' }, ids)?.role).toBe('supervisor');
+    expect(telegramStaffActor({ id: 42, name: 'Ana' }, ids)?.role).toBe('agent');
   });
 
-  it('is a Discord member with the staff role', () => {
-    expect(discordStaffActor({ id: '1', name: 'Ana', roleIds: ['9', '7'] }, '7')?.id).toBe('discord:1');
-    expect(discordStaffActor({ id: '2', name: 'Eve', roleIds: ['9'] }, '7')).toBeNull();
-    expect(discordStaffActor({ id: '3', name: 'Any', roleIds: [] }, undefined)).toBeNull();
+  it('is a Discord member with the staff role, or the supervisor role', () => {
+    const roles = { agentRoleId: '7', supervisorRoleId: '8' };
+    expect(discordStaffActor({ id: '1', name: 'Ana', roleIds: ['9', '7'] }, roles)).toMatchObject({
+      id: 'discord:1',
+      role: 'agent',
+    });
+    expect(discordStaffActor({ id: '4', name: 'Bo', roleIds: ['8'] }, roles)?.role).toBe('supervisor');
+    expect(discordStaffActor({ id: '5', name: 'Cy', roleIds: ['7', '8'] }, roles)?.role).toBe('supervisor');
+    expect(discordStaffActor({ id: '2', name: 'Eve', roleIds: ['9'] }, roles)).toBeNull();
+    expect(discordStaffActor({ id: '3', name: 'Any', roleIds: [] }, { agentRoleId: undefined })).toBeNull();
   });
 });
 
@@ -107,8 +157,17 @@ describe('finding a case again', () => {
   it('round-trips button data and refuses anything else', () => {
     const data = encodeStaffButton('handback', record.id);
     expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
-    expect(decodeStaffButton(data)).toEqual({ action: 'handback', caseId: record.id });
+    expect(decodeStaffButton(data)).toEqual({ action: 'handback', id: record.id });
     expect(decodeStaffButton('cd:delete:abc')).toBeNull();
     expect(decodeStaffButton('o:refund_only')).toBeNull();
+    // A card button acts on its case; an approval's button decides the approval.
+    expect(staffButtonInput({ action: 'claim', id: record.id })).toEqual({
+      command: { ok: true, command: { kind: 'claim' } },
+      caseId: record.id,
+    });
+    const approve = decodeStaffButton(encodeStaffButton('approve', record.id));
+    expect(approve && staffButtonInput(approve)).toEqual({
+      command: { ok: true, command: { kind: 'approve', approval: record.id, comment: '' } },
+    });
   });
 });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramChannel, type TelegramChannel } from '../../src/channels/telegram.ts';
 import { silentLogger } from '../../src/core/logger.ts';
-import { NOT_STAFF } from '../../src/handoff/staff-desk.ts';
+import type { InboundMessage } from '../../src/core/messages.ts';
+import { NOT_STAFF, NOT_SUPERVISOR } from '../../src/handoff/staff-desk.ts';
 import {
   buyerPhoto,
   buyerText,
@@ -16,6 +17,12 @@ import { createDeskWorld, type DeskWorld, webAgent } from './desk-fixture.ts';
 const alice = { id: 1_111_111_111, firstName: 'Alice', languageCode: 'en' };
 const eve = { id: 2_222_222_222, firstName: 'Eve' };
 const mei = { id: 5_123_456_789, firstName: 'Mei', languageCode: 'zh-hans' };
+const bo = { id: 3_333_333_333, firstName: 'Bo' };
+const lin = { id: 5_200_000_002, firstName: 'Lin' };
+
+function messageId(call: FakeCall | undefined): number {
+  return Number((call?.result as { message_id?: unknown } | undefined)?.message_id);
+}
 
 function texts(calls: FakeCall[]): string[] {
   return calls.filter((c) => c.method === 'sendMessage').map((c) => String(c.params.text));
@@ -32,22 +39,27 @@ describe('Telegram staff group with forum topics: an agent takes a case over', (
 
   const inTopic = () => fake.sent(group).filter((c) => Number(c.params.message_thread_id) === threadId);
 
+  function options() {
+    return {
+      token: fake.token,
+      mode: 'polling' as const,
+      apiRoot: fake.apiRoot,
+      staff: { groupId: String(group), userIds: [String(alice.id)], supervisorUserIds: [bo.id] },
+      desk: world.desk,
+      ...(world.store.channelLinks ? { links: world.store.channelLinks } : {}),
+      onInbound: (message: InboundMessage) => world.handler(message),
+      logger: silentLogger,
+      pollTimeoutSeconds: 1,
+      backoffMs: 20,
+    };
+  }
+
   beforeAll(async () => {
     fake = await FakeTelegram.start({
       chats: [{ id: group, type: 'supergroup', title: 'Shop staff', is_forum: true }],
     });
     world = createDeskWorld();
-    channel = createTelegramChannel({
-      token: fake.token,
-      mode: 'polling',
-      apiRoot: fake.apiRoot,
-      staff: { groupId: String(group), userIds: [String(alice.id)] },
-      desk: world.desk,
-      onInbound: (message) => world.handler(message),
-      logger: silentLogger,
-      pollTimeoutSeconds: 1,
-      backoffMs: 20,
-    });
+    channel = createTelegramChannel(options());
     world.register(channel);
     await channel.start();
   });
@@ -175,6 +187,107 @@ describe('Telegram staff group with forum topics: an agent takes a case over', (
       outcome: 'refunded the broken mug',
     });
   });
+
+  describe('after a restart, and with supervisors', () => {
+    let linCase: string;
+    let linTopic: number;
+    let linCard: number;
+    const inLinTopic = () =>
+      texts(fake.sent(group).filter((c) => Number(c.params.message_thread_id) === linTopic));
+    const say = (who: typeof alice, text: string) =>
+      fake.pushUpdate(staffText(group, who, text, { threadId: linTopic, topicName: `case ${linCase}` }));
+
+    it('keeps posting a case in its old topic after a restart: no second topic, and the card is still edited', async () => {
+      fake.pushUpdate(buyerText(lin, 'the kettle leaks'));
+      await waitFor(() => fake.sent(lin.id).length === 1);
+      linCase = await world.escalate(`telegram:${lin.id}`, 'Lin');
+      const topic = await waitFor(() =>
+        fake.callsOf('createForumTopic').find((c) => String(c.params.name).includes(linCase)),
+      );
+      linTopic = Number((topic.result as { message_thread_id: number }).message_thread_id);
+      const card = await waitFor(() =>
+        fake.sent(group).find((c) => String(c.params.text).includes(`· case ${linCase}`)),
+      );
+      linCard = messageId(card);
+      await channel.stop();
+      channel = createTelegramChannel(options());
+      world.register(channel);
+      await channel.start();
+      const topics = fake.callsOf('createForumTopic').length;
+
+      fake.pushUpdate(buyerText(lin, 'hello? it is still leaking'));
+      await waitFor(() => inLinTopic().includes('👤 Lin: hello? it is still leaking'));
+      expect(fake.callsOf('createForumTopic')).toHaveLength(topics);
+
+      say(alice, '/claim');
+      await waitFor(() => inLinTopic().includes('🙋 Alice (telegram) claimed the case.'));
+      const edit = await waitFor(() =>
+        fake.callsOf('editMessageText').find((c) => Number(c.params.message_id) === linCard),
+      );
+      expect(String(edit.params.text)).toContain('Status: claimed by Alice (telegram)');
+    });
+
+    it('lets an agent ask for an approval, refuses the agent deciding it, and lets a supervisor approve it with the button', async () => {
+      say(alice, '/approval 150 third leaking kettle this year');
+      const request = await waitFor(() =>
+        fake
+          .sent(group)
+          .find((c) => String(c.params.text).startsWith('💰 Alice asks a supervisor to approve')),
+      );
+      const [pending] = await world.desk.pendingApprovals();
+      const id = String(pending?.id);
+      expect(request.params.text).toBe(
+        `💰 Alice asks a supervisor to approve 150 CNY: third leaking kettle this year\n` +
+          `Approval ${id}: /approve ${id} [COMMENT] or /deny ${id} [COMMENT]`,
+      );
+      expect(request.params.reply_markup).toEqual({
+        inline_keyboard: [
+          [
+            { text: '✅ Approve', callback_data: `cd:approve:${id}` },
+            { text: '⛔ Deny', callback_data: `cd:deny:${id}` },
+          ],
+        ],
+      });
+
+      say(alice, `/approve ${id} looks fine to me`);
+      await waitFor(() => inLinTopic().includes(NOT_SUPERVISOR));
+      const before = fake.callsOf('answerCallbackQuery').length;
+      fake.pushUpdate(
+        staffPress(group, alice, `cd:approve:${id}`, {
+          message_id: messageId(request),
+          message_thread_id: linTopic,
+        }),
+      );
+      const refusal = await waitFor(() => fake.callsOf('answerCallbackQuery')[before]);
+      expect(refusal.params).toMatchObject({ text: NOT_SUPERVISOR, show_alert: true });
+      expect(await world.desk.pendingApprovals()).toHaveLength(1);
+
+      fake.pushUpdate(
+        staffPress(group, bo, `cd:approve:${id}`, {
+          message_id: messageId(request),
+          message_thread_id: linTopic,
+        }),
+      );
+      await waitFor(() => inLinTopic().includes('💰 Bo approved 150 CNY'));
+      expect((await world.desk.caseFile(linCase))?.approvals[0]).toMatchObject({
+        status: 'approved',
+        decided_by: { id: `telegram:${bo.id}`, name: 'Bo' },
+      });
+    });
+
+    it('lets a supervisor deny from the group’s general chat with /deny and the first characters of the id', async () => {
+      say(alice, '/approval 300 a whole new kettle set');
+      await waitFor(() =>
+        inLinTopic().some((t) => t.startsWith('💰 Alice asks a supervisor to approve 300')),
+      );
+      const [pending] = await world.desk.pendingApprovals();
+      const id = String(pending?.id);
+      fake.pushUpdate(staffText(group, bo, `/deny ${id.slice(0, 8)} too much for one kettle`));
+      await waitFor(() => inLinTopic().includes('💰 Bo denied 300 CNY: too much for one kettle'));
+      await waitFor(() => texts(fake.sent(group)).includes(`💰 Denied: 300 CNY for case ${linCase}.`));
+      expect(await world.desk.pendingApprovals()).toEqual([]);
+    });
+  });
 });
 
 describe('Telegram staff group without topics: cards, replies to the card, and the web console', () => {
@@ -194,6 +307,7 @@ describe('Telegram staff group without topics: cards, replies to the card, and t
       apiRoot: fake.apiRoot,
       staff: { groupId: group, userIds: [alice.id] },
       desk: world.desk,
+      ...(world.store.channelLinks ? { links: world.store.channelLinks } : {}),
       onInbound: world.handler,
       logger: silentLogger,
       pollTimeoutSeconds: 1,
@@ -284,5 +398,31 @@ describe('Telegram staff group without topics: cards, replies to the card, and t
     const after = texts(fake.sent(group).slice(before));
     expect(after).toHaveLength(1);
     expect(after[0]).toMatch(/^Case commands/);
+  });
+
+  it('finds the case from a reply to a relayed buyer line (not the card) after a restart', async () => {
+    const pei = { id: 5_300_000_002, firstName: 'Pei' };
+    fake.pushUpdate(buyerText(pei, 'where is my parcel?'));
+    await waitFor(() => fake.sent(pei.id).length === 1);
+    const peiCase = await world.escalate(`telegram:${pei.id}`, 'Pei');
+    const card = await waitFor(() =>
+      fake.sent(group).find((c) => String(c.params.text).includes(`· case ${peiCase}`)),
+    );
+    fake.pushUpdate(staffPress(group, alice, `cd:claim:${peiCase}`, { message_id: messageId(card) }));
+    await waitFor(() => world.events.some((e) => e.type === 'handoff_claimed' && e.record.id === peiCase));
+    fake.pushUpdate(buyerText(pei, 'hello??'));
+    const line = await waitFor(() => fake.sent(group).find((c) => c.params.text === '👤 Pei: hello??'));
+    await channel.stop();
+    channel = createTelegramChannel(options());
+    world.register(channel);
+    await channel.start();
+
+    fake.pushUpdate(
+      staffText(group, alice, 'Sorry Pei, it left the warehouse today.', {
+        replyTo: { message_id: messageId(line), text: '👤 Pei: hello??' },
+      }),
+    );
+    const reply = await waitFor(() => fake.sent(pei.id)[1]);
+    expect(reply.params.text).toBe('Alice: Sorry Pei, it left the warehouse today.');
   });
 });

@@ -20,6 +20,15 @@ export interface FakeRestCall {
   status: number;
 }
 
+/** A file the bot uploaded (multipart `files[n]`), with its bytes. */
+export interface FakeUpload {
+  messageId: string;
+  channelId: string;
+  filename: string;
+  contentType: string | undefined;
+  data: Buffer;
+}
+
 export interface FakeUser {
   id: string;
   username: string;
@@ -55,6 +64,7 @@ export interface FakeDiscordSetup {
   supportChannelId?: string;
   staffChannelId?: string;
   staffRoleId?: string;
+  supervisorRoleId?: string;
 }
 
 export class FakeDiscord {
@@ -63,12 +73,15 @@ export class FakeDiscord {
   readonly supportChannelId: string;
   readonly staffChannelId: string;
   readonly staffRoleId: string;
+  readonly supervisorRoleId: string;
   readonly rest: FakeRestCall[] = [];
   /** Every gateway payload the client sent (IDENTIFY, RESUME, heartbeats…). */
   readonly fromClient: Json[] = [];
   readonly channels = new Map<string, Json>();
   readonly messages = new Map<string, Json>();
   readonly threadMembers = new Map<string, Set<string>>();
+  /** Files the bot uploaded, oldest first. */
+  readonly uploads: FakeUpload[] = [];
   readonly #server: Server;
   readonly #wss: WebSocketServer;
   #socket: WebSocket | null = null;
@@ -88,6 +101,7 @@ export class FakeDiscord {
     this.supportChannelId = setup.supportChannelId ?? '1200000000000000010';
     this.staffChannelId = setup.staffChannelId ?? '1200000000000000020';
     this.staffRoleId = setup.staffRoleId ?? '1200000000000000030';
+    this.supervisorRoleId = setup.supervisorRoleId ?? '1200000000000000040';
     for (const [id, name] of [
       [this.supportChannelId, 'support'],
       [this.staffChannelId, 'staff-desk'],
@@ -406,6 +420,12 @@ export class FakeDiscord {
       roles: [
         { ...((guild.roles as Json[])[0] as Json), id: this.guildId, name: '@everyone' },
         { ...((guild.roles as Json[])[0] as Json), id: this.staffRoleId, name: 'Support staff', position: 1 },
+        {
+          ...((guild.roles as Json[])[0] as Json),
+          id: this.supervisorRoleId,
+          name: 'Support supervisors',
+          position: 2,
+        },
       ],
       channels: channels.map(({ guild_id: _, ...c }) => c),
       threads,
@@ -437,10 +457,20 @@ export class FakeDiscord {
     const method = req.method ?? 'GET';
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const rawBytes = Buffer.concat(chunks);
+    const raw = rawBytes.toString('utf8');
+    const contentType = String(req.headers['content-type']);
     let body: Json | Json[] | null = null;
-    if (raw && String(req.headers['content-type']).includes('application/json'))
-      body = JSON.parse(raw) as Json;
+    let files: MultipartPart[] = [];
+    if (raw && contentType.includes('application/json')) body = JSON.parse(raw) as Json;
+    const boundary = /multipart\/form-data;.*boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
+    if (boundary) {
+      // discord.js sends uploads as multipart: the JSON body in payload_json, each file as files[n].
+      const parts = parseMultipart(rawBytes, boundary);
+      const payload = parts.find((part) => part.name === 'payload_json');
+      body = payload ? (JSON.parse(payload.data.toString('utf8')) as Json) : {};
+      files = parts.filter((part) => part.filename !== undefined);
+    }
     const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       this.rest.push({ method, path, body, at, status });
       if (payload === null) {
@@ -475,12 +505,17 @@ export class FakeDiscord {
       }
       return reply(failure.status, { message: 'Service unavailable', code: 0 });
     }
-    const answer = this.#route(method, path, body);
+    const answer = this.#route(method, path, body, files);
     if (!answer) return reply(404, { message: '404: Not Found', code: 0 });
     return reply(answer.status, answer.body);
   }
 
-  #route(method: string, path: string, body: Json | Json[] | null): { status: number; body: unknown } | null {
+  #route(
+    method: string,
+    path: string,
+    body: Json | Json[] | null,
+    files: MultipartPart[] = [],
+  ): { status: number; body: unknown } | null {
     const p = path.replace(/^\/api\/v10/, '');
     const json = (body ?? {}) as Json;
     type Answer = { status: number; body: unknown } | null;
@@ -517,7 +552,29 @@ export class FakeDiscord {
               body: { message: 'Invalid Form Body', code: 50035, errors: { content: {} } },
             };
           }
+          if (!json.content && files.length === 0 && !json.components) {
+            return { status: 400, body: { message: 'Cannot send an empty message', code: 50006 } };
+          }
           const message = this.#botMessage(String(channel.id), json);
+          message.attachments = files.map((file) => {
+            const id = snowflake();
+            const filename = file.filename ?? 'file';
+            this.uploads.push({
+              messageId: String(message.id),
+              channelId: String(channel.id),
+              filename,
+              contentType: file.contentType,
+              data: file.data,
+            });
+            return {
+              id,
+              filename,
+              size: file.data.length,
+              url: `https://cdn.discordapp.com/attachments/${String(channel.id)}/${id}/${filename}`,
+              proxy_url: `https://media.discordapp.net/attachments/${String(channel.id)}/${id}/${filename}`,
+              ...(file.contentType ? { content_type: file.contentType } : {}),
+            };
+          });
           this.dispatch('MESSAGE_CREATE', {
             ...message,
             ...(channel.guild_id ? { guild_id: channel.guild_id } : {}),
@@ -660,4 +717,36 @@ export function discordAttachment(name: string, contentType: string): Json {
     width: contentType.startsWith('image/') ? 1280 : undefined,
     height: contentType.startsWith('image/') ? 960 : undefined,
   };
+}
+
+interface MultipartPart {
+  name: string | undefined;
+  filename: string | undefined;
+  contentType: string | undefined;
+  data: Buffer;
+}
+
+/** Reads a multipart/form-data body into its parts, bytes untouched. */
+function parseMultipart(body: Buffer, boundary: string): MultipartPart[] {
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: MultipartPart[] = [];
+  let start = body.indexOf(delimiter);
+  while (start !== -1) {
+    const next = body.indexOf(delimiter, start + delimiter.length);
+    if (next === -1) break;
+    // Each part: CRLF, headers, CRLF CRLF, data, CRLF, then the next delimiter.
+    const part = body.subarray(start + delimiter.length + 2, next - 2);
+    const split = part.indexOf('\r\n\r\n');
+    if (split !== -1) {
+      const headers = part.subarray(0, split).toString('utf8');
+      parts.push({
+        name: /name="([^"]*)"/.exec(headers)?.[1],
+        filename: /filename="([^"]*)"/.exec(headers)?.[1],
+        contentType: /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1]?.trim(),
+        data: Buffer.from(part.subarray(split + 4)),
+      });
+    }
+    start = next;
+  }
+  return parts;
 }

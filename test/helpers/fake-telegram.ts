@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A fake Telegram Bot API on 127.0.0.1 for the real telegraf client: getMe, getUpdates (long polling),
- * sendMessage, sendPhoto, sendDocument, getFile, getChat, answerCallbackQuery, setWebhook,
- * deleteWebhook, createForumTopic, editMessageReplyMarkup. Tests push updates, inject failures
- * (429 with retry_after, 5xx) and read every call back with its arrival time.
+ * sendMessage, sendPhoto, sendDocument, getFile (and the file download under /file/bot<token>/),
+ * getChat, answerCallbackQuery, setWebhook, deleteWebhook, createForumTopic, editMessageReplyMarkup.
+ * Tests push updates, inject failures (429 with retry_after, 5xx) and read every call back with its
+ * arrival time.
  */
 
 type Json = Record<string, unknown>;
@@ -18,6 +19,8 @@ export interface FakeCall {
   at: number;
   /** HTTP status the fake answered. */
   status: number;
+  /** What the fake answered with (e.g. the sent message, with its message_id). */
+  result?: unknown;
 }
 
 export interface InjectedFailure {
@@ -61,6 +64,10 @@ export class FakeTelegram {
   readonly #waiters = new Set<() => void>();
   readonly #failures = new Map<string, { skip: number; failure: InjectedFailure }[]>();
   readonly #topics = new Map<number, { chatId: number; name: string; createdMessage: Json }>();
+  /** Files the fake serves at /file/bot<token>/<path>, by file id. */
+  readonly #files = new Map<string, { path: string; data: Buffer }>();
+  /** Downloads of files, by path, in order. */
+  readonly downloads: string[] = [];
   #nextUpdateId = 804_561_000;
   #nextMessageId = 1_000;
   #confirmedOffset = 0;
@@ -85,6 +92,11 @@ export class FakeTelegram {
 
   addChat(chat: FakeChat): void {
     this.#chats.set(chat.id, chat);
+  }
+
+  /** A file Telegram holds (a photo someone sent): getFile describes it and the file URL serves its bytes. */
+  putFile(fileId: string, data: Buffer, path = `photos/${fileId}.jpg`): void {
+    this.#files.set(fileId, { path, data });
   }
 
   /** Queues an update for getUpdates; `update_id` is assigned when missing. Returns the update. */
@@ -179,6 +191,8 @@ export class FakeTelegram {
 
   async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(req.url ?? '');
+    if (download) return this.#download(req, res, download[1] ?? '', download[2] ?? '');
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(req.url ?? '');
     let params: Json;
     try {
@@ -189,7 +203,7 @@ export class FakeTelegram {
       return;
     }
     const reply = (status: number, payload: Json) => {
-      this.calls.push({ method: match?.[2] ?? req.url ?? '', params, at, status });
+      this.calls.push({ method: match?.[2] ?? req.url ?? '', params, at, status, result: payload.result });
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(payload));
     };
@@ -222,6 +236,19 @@ export class FakeTelegram {
       return reply(result.error, { ok: false, error_code: result.error, description: result.description });
     }
     return reply(200, { ok: true, result: result.ok });
+  }
+
+  #download(req: IncomingMessage, res: ServerResponse, token: string, path: string): void {
+    req.resume();
+    const file = [...this.#files.values()].find((f) => f.path === path);
+    if (token !== this.token || !file) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error_code: 404, description: 'Not Found' }));
+      return;
+    }
+    this.downloads.push(path);
+    res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': file.data.length });
+    res.end(file.data);
   }
 
   async #getUpdates(req: IncomingMessage, params: Json, reply: (status: number, payload: Json) => void) {
@@ -313,15 +340,18 @@ export class FakeTelegram {
             : { document: { file_id: fileId, file_unique_id: `u-${fileId.slice(-8)}`, file_name: 'file' } };
         return this.#message(params, { ...media, ...(caption ? { caption } : {}) });
       }
-      case 'getFile':
+      case 'getFile': {
+        const file = this.#files.get(String(params.file_id));
+        if (!file) return { error: 400, description: 'Bad Request: invalid file_id' };
         return {
           ok: {
             file_id: params.file_id,
             file_unique_id: `u-${String(params.file_id).slice(-8)}`,
-            file_size: 48_213,
-            file_path: `photos/file_${String(params.file_id).length}.jpg`,
+            file_size: file.data.length,
+            file_path: file.path,
           },
         };
+      }
       case 'answerCallbackQuery':
         return { ok: true };
       case 'editMessageReplyMarkup':
@@ -504,6 +534,25 @@ export function staffText(groupId: number, agent: Person, text: string, place: S
   if (text.startsWith('/'))
     out.entities = [{ offset: 0, length: text.split(/\s/)[0]?.length, type: 'bot_command' }];
   return { message: out };
+}
+
+/** An agent sends a photo (with an optional caption) in the staff group, in a topic or as a reply. */
+export function staffPhoto(
+  groupId: number,
+  agent: Person,
+  fileId: string,
+  caption: string | undefined,
+  place: StaffPlace = {},
+): Json {
+  const update = staffText(groupId, agent, caption ?? '', place);
+  const message = update.message as Json;
+  delete message.text;
+  if (caption) message.caption = caption;
+  message.photo = [
+    { file_id: `${fileId}_small`, file_unique_id: 'u-small', width: 90, height: 67, file_size: 1_200 },
+    { file_id: fileId, file_unique_id: 'u-large', width: 1280, height: 960 },
+  ];
+  return update;
 }
 
 export function staffPress(

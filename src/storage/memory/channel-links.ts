@@ -1,9 +1,4 @@
-import type {
-  BuyerThreadLink,
-  CasePlaceLink,
-  ChannelLinkRepo,
-  LinkPlatform,
-} from '../channel-links.ts';
+import type { BuyerThreadLink, CasePlaceLink, ChannelLinkRepo, LinkPlatform } from '../channel-links.ts';
 
 /**
  * The reference channel links, in memory. Each method checks and writes without awaiting in between,

@@ -52,14 +52,12 @@ export function createSqliteChannelLinks(db: Database): ChannelLinkRepo {
     'SELECT place FROM channel_staff_messages WHERE platform = ? AND message_id = ?',
   );
 
-  const linkThread = db.transaction(
-    (platform: string, buyerId: string, threadId: string, at: string) => {
-      const created = insertThread.run(platform, buyerId, threadId, at).changes === 1;
-      const held =
-        thread(threadByThread.get(platform, threadId)) ?? thread(threadByBuyer.get(platform, buyerId));
-      return { created, held };
-    },
-  );
+  const linkThread = db.transaction((platform: string, buyerId: string, threadId: string, at: string) => {
+    const created = insertThread.run(platform, buyerId, threadId, at).changes === 1;
+    const held =
+      thread(threadByThread.get(platform, threadId)) ?? thread(threadByBuyer.get(platform, buyerId));
+    return { created, held };
+  });
   const linkPlace = db.transaction(
     (platform: string, caseId: string, place: string, cardId: string | null, at: string) => {
       const created = insertPlace.run(platform, caseId, place, cardId, at).changes === 1;

@@ -1,17 +1,20 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { isCalmdeskError } from '../../src/core/errors.ts';
 import { DEFAULT_POLICY_PATH, loadPolicy } from '../../src/policy/index.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'calmdesk-policy-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let written = 0;
 
 // biome-ignore lint/suspicious/noExplicitAny: tests poke at arbitrary fields of the parsed YAML.
 function writePolicy(mutate: (raw: Record<string, any>) => void): string {
   const raw = parse(readFileSync(DEFAULT_POLICY_PATH, 'utf8'));
   mutate(raw);
-  const dir = mkdtempSync(join(tmpdir(), 'calmdesk-policy-'));
-  const path = join(dir, 'policy.yaml');
+  const path = join(dir, `policy-${++written}.yaml`);
   writeFileSync(path, stringify(raw));
   return path;
 }
@@ -77,7 +80,6 @@ describe('loadPolicy', () => {
 
   it('reports a missing file and broken YAML with the policy code', () => {
     expect(() => loadPolicy('/nonexistent/policy.yaml')).toThrow(/CALMDESK_POLICY_INVALID/);
-    const dir = mkdtempSync(join(tmpdir(), 'calmdesk-policy-'));
     const path = join(dir, 'bad.yaml');
     writeFileSync(path, 'version: [1\n');
     expect(() => loadPolicy(path)).toThrow(/not valid YAML/);

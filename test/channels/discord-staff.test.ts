@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordChannel, type DiscordChannel } from '../../src/channels/discord.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import type { InboundMessage } from '../../src/core/messages.ts';
-import { NOT_STAFF, NOT_SUPERVISOR } from '../../src/handoff/staff-desk.ts';
+import { NOT_STAFF, NOT_SUPERVISOR } from '../../src/handoff/staff-actors.ts';
 import { APPLICATION_ID, discordAttachment, FakeDiscord } from '../helpers/fake-discord.ts';
 import { waitFor } from '../helpers/fake-telegram.ts';
 import { createDeskWorld, type DeskWorld, webAgent } from './desk-fixture.ts';

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { discordStaffActor, telegramStaffActor } from '../../src/handoff/staff-actors.ts';
 import {
   caseIdFromText,
   caseTitle,
   decodeStaffButton,
-  discordStaffActor,
   encodeStaffButton,
+  staffButtonInput,
+} from '../../src/handoff/staff-card.ts';
+import {
   parseStaffCommand,
   STAFF_SLASH_COMMANDS,
-  staffButtonInput,
   staffCommandFrom,
-  telegramStaffActor,
-} from '../../src/handoff/staff-desk.ts';
+} from '../../src/handoff/staff-commands.ts';
 import type { HandoffRecord } from '../../src/handoff/types.ts';
 
 const record: HandoffRecord = {

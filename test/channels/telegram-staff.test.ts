@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramChannel, type TelegramChannel } from '../../src/channels/telegram.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import type { InboundMessage } from '../../src/core/messages.ts';
-import { NOT_STAFF, NOT_SUPERVISOR } from '../../src/handoff/staff-desk.ts';
+import { NOT_STAFF, NOT_SUPERVISOR } from '../../src/handoff/staff-actors.ts';
 import {
   buyerPhoto,
   buyerText,

@@ -31,10 +31,17 @@ for (const [path, entry] of Object.entries(packages)) {
     if (packages[`${path}/node_modules/${name}`] || packages[`node_modules/${name}`]) continue;
     const platform = platformOf(name);
     if (!platform || !/^\d+\.\d+\.\d+$/.test(range)) {
-      process.stderr.write(`complete-lockfile: left out ${name}@${range} (no platform in its name or not an exact version)\n`);
+      process.stderr.write(
+        `complete-lockfile: left out ${name}@${range} (no platform in its name or not an exact version)\n`,
+      );
       continue;
     }
-    packages[`node_modules/${name}`] = { version: range, ...platform, ...(entry.dev ? { dev: true } : {}), optional: true };
+    packages[`node_modules/${name}`] = {
+      version: range,
+      ...platform,
+      ...(entry.dev ? { dev: true } : {}),
+      optional: true,
+    };
     added += 1;
   }
 }

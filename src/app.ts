@@ -6,7 +6,6 @@ import { registerAgentConsole } from './channels/web/agent-console.ts';
 import { createWebServer } from './channels/web/server.ts';
 import { type Config, defaultConfig } from './config.ts';
 import type { ConversationId } from './core/conversation-id.ts';
-import { CalmdeskError } from './core/errors.ts';
 import { createLogger, type Logger } from './core/logger.ts';
 import type { OutboundMessage } from './core/messages.ts';
 import { createOutbox, type Outbox } from './core/outbox.ts';

@@ -10,8 +10,10 @@ export const ERROR_CODES = {
   CALMDESK_TEXT_TOO_LONG: 'Split the message into shorter ones.',
   CALMDESK_EMPTY_MESSAGE: 'Send some text or an attachment.',
   CALMDESK_BODY_TOO_LARGE: 'Send a smaller request body (see CALMDESK_MAX_BODY_BYTES).',
-  CALMDESK_UNAVAILABLE: 'The bot is stopping or its store failed; retry the same request (same message_id) shortly.',
-  CALMDESK_INTERNAL: 'Something broke inside calmdesk; the request can be retried, and the logs say what happened.',
+  CALMDESK_UNAVAILABLE:
+    'The bot is stopping or its store failed; retry the same request (same message_id) shortly.',
+  CALMDESK_INTERNAL:
+    'Something broke inside calmdesk; the request can be retried, and the logs say what happened.',
   CALMDESK_STORE_CLOSED: 'The store was closed during shutdown; retry after the bot restarts.',
   CALMDESK_MIGRATION_FAILED:
     'The database file may be from a newer calmdesk; restore a backup or point CALMDESK_DB_PATH elsewhere.',

@@ -43,7 +43,7 @@ function render(entry) {
       li.append(img);
     }
   }
-  if (entry.options && entry.options.length) {
+  if (entry.options?.length) {
     const box = document.createElement('div');
     box.className = 'options';
     for (const option of entry.options) {

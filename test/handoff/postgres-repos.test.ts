@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createPostgresHandoffRepos } from '../../src/storage/postgres/handoffs.ts';
 import { handoffReposContract } from '../contracts/handoff.contract.ts';
+import { expectOneCaseOpens, expectOneClaimWins } from '../storage/claim-race.ts';
 import { probePostgres, schemaFactory, skipLine } from '../storage/postgres-fixture.ts';
 
 const probe = await probePostgres('PostgreSQL handoff repos');
@@ -36,36 +37,7 @@ describe.skipIf(!probe.ok)(skipLine('PostgreSQL handoff repos', probe), () => {
       expect(backends.size).toBe(20);
 
       const desk = createPostgresHandoffRepos(pool);
-      for (let trial = 0; trial < 20; trial++) {
-        const id = `case-${trial}`;
-        await desk.handoffs.create(
-          {
-            id,
-            conversation_id: `web:buyer-${trial}`,
-            platform: 'web',
-            buyer_id: `buyer-${trial}`,
-            buyer_name: 'Lin',
-            language: 'zh',
-            priority: 'urgent',
-            reasons: ['health_safety'],
-            summary: 'Rash after using the face cream.',
-            needs_approval: false,
-            order_id: null,
-          },
-          new Date(),
-        );
-        const outcomes = await Promise.all(
-          Array.from({ length: 20 }, (_, i) =>
-            desk.handoffs.claim(id, { id: `agent-${i}`, name: `Agent ${i}`, via: 'web' }, new Date()),
-          ),
-        );
-        const winners = outcomes.flatMap((o) => (o.ok ? [o.record.holder?.id] : []));
-        expect(winners, `trial ${trial}`).toHaveLength(1);
-        const losers = outcomes.filter((o) => !o.ok);
-        expect(losers).toHaveLength(19);
-        for (const loser of losers)
-          expect(loser).toMatchObject({ code: 'already_claimed', holder: { id: winners[0] } });
-      }
+      await expectOneClaimWins(() => desk, { agents: 20, trials: 20 });
     });
 
     it('opens one case when two processes ask for the same conversation at once', async () => {
@@ -73,29 +45,7 @@ describe.skipIf(!probe.ok)(skipLine('PostgreSQL handoff repos', probe), () => {
       const [first, second] = [schemas.pool(schema), schemas.pool(schema)];
       pools.push(first, second);
       const desks = [createPostgresHandoffRepos(first), createPostgresHandoffRepos(second)];
-      const outcomes = await Promise.all(
-        Array.from({ length: 10 }, (_, i) =>
-          desks[i % 2]!.handoffs.create(
-            {
-              id: `h-${i}`,
-              conversation_id: 'telegram:42',
-              platform: 'telegram',
-              buyer_id: 'telegram:42',
-              buyer_name: '小林',
-              language: 'zh',
-              priority: 'high',
-              reasons: ['threat'],
-              summary: 'Buyer threatens a bad review.',
-              needs_approval: false,
-              order_id: null,
-            },
-            new Date(),
-          ),
-        ),
-      );
-      expect(outcomes.filter((o) => o.created)).toHaveLength(1);
-      expect(new Set(outcomes.map((o) => o.record.id)).size).toBe(1);
-      expect(await desks[1]!.handoffs.listFor('telegram:42')).toHaveLength(1);
+      await expectOneCaseOpens((i) => desks[i]!, { processes: 2, asks: 10 });
     });
   });
 });

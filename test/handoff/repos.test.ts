@@ -2,23 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, it } from 'vitest';
 import { createMemoryHandoffRepos } from '../../src/storage/memory/handoffs.ts';
 import { createSqliteHandoffRepos } from '../../src/storage/sqlite/handoffs.ts';
 import { migrate } from '../../src/storage/sqlite/migrate.ts';
 import { handoffReposContract } from '../contracts/handoff.contract.ts';
+import { expectOneCaseOpens, expectOneClaimWins } from '../storage/claim-race.ts';
+import { migratedSqlite } from '../storage/sqlite-fixture.ts';
 
 handoffReposContract('memory', async () => ({ repos: createMemoryHandoffRepos(), close: async () => {} }));
 
 handoffReposContract('sqlite', async () => {
-  const db = new BetterSqlite3(':memory:');
-  migrate(db);
-  return {
-    repos: createSqliteHandoffRepos(db),
-    close: async () => {
-      db.close();
-    },
-  };
+  const { db, close } = migratedSqlite();
+  return { repos: createSqliteHandoffRepos(db), close };
 });
 
 describe('claiming on a shared SQLite file', () => {
@@ -46,36 +42,13 @@ describe('claiming on a shared SQLite file', () => {
     migrate(connect(path));
     // Every agent has its own connection, as separate processes would.
     const desks = Array.from({ length: 20 }, () => createSqliteHandoffRepos(connect(path)));
-    const first = desks[0]!;
-    for (let trial = 0; trial < 50; trial++) {
-      const id = `case-${trial}`;
-      await first.handoffs.create(
-        {
-          id,
-          conversation_id: `web:buyer-${trial}`,
-          platform: 'web',
-          buyer_id: `buyer-${trial}`,
-          buyer_name: 'Lin',
-          language: 'zh',
-          priority: 'urgent',
-          reasons: ['health_safety'],
-          summary: 'Rash after using the face cream.',
-          needs_approval: false,
-          order_id: null,
-        },
-        new Date(),
-      );
-      const outcomes = await Promise.all(
-        desks.map((desk, i) =>
-          desk.handoffs.claim(id, { id: `agent-${i}`, name: `Agent ${i}`, via: 'web' }, new Date()),
-        ),
-      );
-      const winners = outcomes.flatMap((o) => (o.ok ? [o.record.holder?.id] : []));
-      expect(winners, `trial ${trial}`).toHaveLength(1);
-      const losers = outcomes.filter((o) => !o.ok);
-      expect(losers).toHaveLength(19);
-      for (const loser of losers)
-        expect(loser).toMatchObject({ code: 'already_claimed', holder: { id: winners[0] } });
-    }
+    await expectOneClaimWins((agent) => desks[agent]!, { agents: 20, trials: 50 });
+  });
+
+  it('opens one case when two processes ask for the same conversation at once', async () => {
+    const path = join(dir, 'desk.db');
+    migrate(connect(path));
+    const desks = [createSqliteHandoffRepos(connect(path)), createSqliteHandoffRepos(connect(path))];
+    await expectOneCaseOpens((i) => desks[i]!, { processes: 2, asks: 10 });
   });
 });

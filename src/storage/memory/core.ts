@@ -132,7 +132,7 @@ export function createMemoryCoreRepos(assertOpen: () => void) {
     async settle(id, status, at) {
       assertOpen();
       const found = promises.get(id);
-      if (!found || found.status !== 'open') return false;
+      if (found?.status !== 'open') return false;
       found.status = status;
       found.updated_at = at.toISOString();
       return true;

@@ -1,4 +1,3 @@
-import { CalmdeskError } from '../../core/errors.ts';
 import type {
   AgentAccount,
   AgentRepo,
@@ -7,7 +6,8 @@ import type {
   HandoffRepos,
 } from '../../handoff/ports.ts';
 import type { ApprovalRecord, CaseNote, HandoffRecord } from '../../handoff/types.ts';
-import { canTransition, higherPriority, isOpen, PRIORITY_RANK } from '../../handoff/types.ts';
+import { higherPriority, isOpen, PRIORITY_RANK } from '../../handoff/types.ts';
+import { assertTransition } from '../rows/handoff-rules.ts';
 
 /**
  * The reference handoff repositories, in memory. Each method checks and writes without awaiting in
@@ -95,12 +95,7 @@ function createHandoffRepo(): HandoffRepo {
     },
 
     async transition(id, change) {
-      if (!canTransition(change.from, change.to)) {
-        throw new CalmdeskError(
-          'CALMDESK_HANDOFF_CONFLICT',
-          `a case cannot go from ${change.from} to ${change.to}`,
-        );
-      }
+      assertTransition(change);
       const record = cases.get(id);
       if (!record || record.status !== change.from) return null;
       if (change.holderId !== undefined && record.holder?.id !== change.holderId) return null;

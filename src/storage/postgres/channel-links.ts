@@ -1,12 +1,7 @@
 import type { Pool } from 'pg';
-import { z } from 'zod';
-import {
-  type BuyerThreadLink,
-  type CasePlaceLink,
-  type ChannelLinkRepo,
-  LINK_PLATFORMS,
-} from '../channel-links.ts';
-import { isoTime } from './db.ts';
+import type { ChannelLinkRepo } from '../channel-links.ts';
+import { channelLinkRows, heldLink } from '../rows/channel-link-rows.ts';
+import { postgresColumns } from './db.ts';
 
 /**
  * The channel links on PostgreSQL (tables of postgres/migrations/003-channel-links.sql). "First one wins"
@@ -14,64 +9,19 @@ import { isoTime } from './db.ts';
  * same key to commit; the read that follows (a statement of its own) then sees whichever link holds.
  */
 
-const BuyerThreadRow = z.object({
-  platform: z.enum(LINK_PLATFORMS),
-  buyer_id: z.string(),
-  thread_id: z.string(),
-  created_at: isoTime,
-});
-const CasePlaceRow = z.object({
-  platform: z.enum(LINK_PLATFORMS),
-  case_id: z.string(),
-  place: z.string(),
-  card_id: z.string().nullable(),
-  created_at: isoTime,
-});
-
-const first = <T>(rows: unknown[], schema: z.ZodType<T>): T | null =>
-  rows.length > 0 ? schema.parse(rows[0]) : null;
+const { toThread, toCasePlace, toStaffPlace } = channelLinkRows(postgresColumns);
 
 export function createPostgresChannelLinks(pool: Pool): ChannelLinkRepo {
-  const threadByThread = async (platform: string, threadId: string): Promise<BuyerThreadLink | null> =>
-    first(
-      (
-        await pool.query('SELECT * FROM channel_buyer_threads WHERE platform = $1 AND thread_id = $2', [
-          platform,
-          threadId,
-        ])
-      ).rows,
-      BuyerThreadRow,
-    );
-  const threadByBuyer = async (platform: string, buyerId: string): Promise<BuyerThreadLink | null> =>
-    first(
-      (
-        await pool.query('SELECT * FROM channel_buyer_threads WHERE platform = $1 AND buyer_id = $2', [
-          platform,
-          buyerId,
-        ])
-      ).rows,
-      BuyerThreadRow,
-    );
-  const placeByCase = async (platform: string, caseId: string): Promise<CasePlaceLink | null> =>
-    first(
-      (
-        await pool.query('SELECT * FROM channel_case_places WHERE platform = $1 AND case_id = $2', [
-          platform,
-          caseId,
-        ])
-      ).rows,
-      CasePlaceRow,
-    );
-  const placeByPlace = async (platform: string, place: string): Promise<CasePlaceLink | null> =>
-    first(
-      (
-        await pool.query('SELECT * FROM channel_case_places WHERE platform = $1 AND place = $2', [
-          platform,
-          place,
-        ])
-      ).rows,
-      CasePlaceRow,
-    );
+  const first = async <T>(read: (row: unknown) => T | null, text: string, values: unknown[]) =>
+    read((await pool.query(text, values)).rows[0]);
+  const linkBy =
+    <T>(read: (row: unknown) => T | null, table: string, column: string) =>
+    (platform: string, value: string): Promise<T | null> =>
+      first(read, `SELECT * FROM ${table} WHERE platform = $1 AND ${column} = $2`, [platform, value]);
+  const threadByThread = linkBy(toThread, 'channel_buyer_threads', 'thread_id');
+  const threadByBuyer = linkBy(toThread, 'channel_buyer_threads', 'buyer_id');
+  const placeByCase = linkBy(toCasePlace, 'channel_case_places', 'case_id');
+  const placeByPlace = linkBy(toCasePlace, 'channel_case_places', 'place');
 
   return {
     async linkBuyerThread(platform, buyerId, threadId, at) {
@@ -81,8 +31,7 @@ export function createPostgresChannelLinks(pool: Pool): ChannelLinkRepo {
         [platform, buyerId, threadId, at.toISOString()],
       );
       const held = (await threadByThread(platform, threadId)) ?? (await threadByBuyer(platform, buyerId));
-      if (!held) throw new Error('channel_buyer_threads: the link just written cannot be read back');
-      return { created: rowCount === 1, link: held };
+      return { created: rowCount === 1, link: heldLink('channel_buyer_threads', held) };
     },
     threadOfBuyer: threadByBuyer,
     buyerOfThread: threadByThread,
@@ -102,8 +51,7 @@ export function createPostgresChannelLinks(pool: Pool): ChannelLinkRepo {
         );
       }
       const held = (await placeByCase(platform, caseId)) ?? (await placeByPlace(platform, place));
-      if (!held) throw new Error('channel_case_places: the link just written cannot be read back');
-      return { created, link: held };
+      return { created, link: heldLink('channel_case_places', held) };
     },
     placeOfCase: placeByCase,
     caseAtPlace: placeByPlace,
@@ -115,12 +63,11 @@ export function createPostgresChannelLinks(pool: Pool): ChannelLinkRepo {
         [platform, messageId, place, at.toISOString()],
       );
     },
-    async placeOfStaffMessage(platform, messageId) {
-      const { rows } = await pool.query(
+    placeOfStaffMessage: (platform, messageId) =>
+      first(
+        toStaffPlace,
         'SELECT place FROM channel_staff_messages WHERE platform = $1 AND message_id = $2',
         [platform, messageId],
-      );
-      return first(rows, z.object({ place: z.string() }))?.place ?? null;
-    },
+      ),
   };
 }

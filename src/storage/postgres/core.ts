@@ -1,67 +1,26 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { PLATFORMS } from '../../core/conversation-id.ts';
-import { EVENT_TYPES, type NewEvent, type StoredEvent } from '../../core/events.ts';
+import type { NewEvent, StoredEvent } from '../../core/events.ts';
+import { coreRows, type NewPromise } from '../rows/core-rows.ts';
 import type {
-  ConversationRecord,
   ConversationRepo,
   DedupeRepo,
   EventLog,
   InboundRecord,
-  PromiseRecord,
   PromiseRepo,
   Store,
   TurnRecord,
 } from '../store.ts';
-import { bigintNumber, isoTime, type Queryable, transaction } from './db.ts';
+import { bigintNumber, postgresColumns, type Queryable, transaction } from './db.ts';
 
-// Rows are validated on the way back in, as on SQLite: a hand-edited database fails loudly, not later.
-const ConversationRow = z.object({
-  id: z.string(),
-  platform: z.enum(PLATFORMS),
-  buyer_id: z.string(),
-  buyer_name: z.string(),
-  state: z.record(z.string(), z.unknown()).nullable(),
-  version: z.number().int(),
-  created_at: isoTime,
-  updated_at: isoTime,
-});
-const EventRow = z.object({
-  seq: bigintNumber,
-  conversation_id: z.string(),
-  type: z.enum(EVENT_TYPES),
-  at: z.date(),
-  data: z.record(z.string(), z.unknown()),
-});
-const PromiseRow = z.object({
-  id: z.string(),
-  conversation_id: z.string(),
-  kind: z.string(),
-  text: z.string(),
-  due_at: isoTime,
-  order_id: z.string().nullable(),
-  remedy: z.string().nullable(),
-  status: z.enum(['open', 'kept', 'overdue']),
-  created_at: isoTime,
-  updated_at: isoTime,
-});
+const { toConversation, toEvent, toPromise } = coreRows(postgresColumns);
 const SeqRow = z.object({ seq: bigintNumber });
-
-const toConversation = (row: unknown): ConversationRecord => ConversationRow.parse(row);
-const toPromise = (row: unknown): PromiseRecord => PromiseRow.parse(row);
-
-function toEvent(row: unknown): StoredEvent {
-  const r = EventRow.parse(row);
-  return { seq: r.seq, conversationId: r.conversation_id, type: r.type, at: r.at, data: r.data };
-}
 
 /**
  * The key space of the per-conversation append locks (the two-key advisory locks; migrations use the
  * one-key space, which PostgreSQL keeps apart).
  */
 const EVENT_LOG_LOCK = 0x63646576;
-
-type NewPromise = Omit<PromiseRecord, 'status' | 'created_at' | 'updated_at'>;
 
 async function ensure(
   db: Queryable,

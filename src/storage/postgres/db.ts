@@ -1,5 +1,6 @@
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { z } from 'zod';
+import type { Columns } from '../rows/columns.ts';
 
 /** Something that runs a query: the pool (one statement, autocommitted) or a client inside a transaction. */
 export interface Queryable {
@@ -46,3 +47,15 @@ export const bigintNumber = z
   .regex(/^-?\d+$/)
   .transform(Number)
   .refine(Number.isSafeInteger, 'a sequence number beyond 2^53');
+
+/**
+ * How pg hands the columns over: TIMESTAMPTZ as a Date, BOOLEAN as a boolean, BIGSERIAL as a decimal
+ * string, and JSONB and array columns already parsed.
+ */
+export const postgresColumns: Columns = {
+  time: isoTime,
+  instant: z.date(),
+  flag: z.boolean(),
+  serial: bigintNumber,
+  structured: (schema) => schema,
+};

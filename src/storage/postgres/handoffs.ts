@@ -1,18 +1,11 @@
 import type { Pool } from 'pg';
-import { z } from 'zod';
-import { PLATFORMS } from '../../core/conversation-id.ts';
 import { CalmdeskError } from '../../core/errors.ts';
-import type {
-  AgentAccount,
-  AgentRepo,
-  ClaimOutcome,
-  HandoffRepo,
-  HandoffRepos,
-  TransitionChange,
-} from '../../handoff/ports.ts';
-import type { ApprovalRecord, CaseNote, HandoffRecord } from '../../handoff/types.ts';
-import { canTransition, HANDOFF_STATUSES, PRIORITY_RANK } from '../../handoff/types.ts';
-import { isoTime, isUniqueViolation } from './db.ts';
+import type { AgentRepo, HandoffRepo, HandoffRepos } from '../../handoff/ports.ts';
+import type { ApprovalRecord, HandoffRecord } from '../../handoff/types.ts';
+import { PRIORITY_RANK } from '../../handoff/types.ts';
+import { handoffRows } from '../rows/handoff-rows.ts';
+import { assertTransition, claimOutcome, OPEN_CONDITION, transitionUpdate } from '../rows/handoff-rules.ts';
+import { isUniqueViolation, postgresColumns } from './db.ts';
 
 /**
  * The handoff repositories on PostgreSQL (tables of postgres/migrations/002-handoff.sql). Every status
@@ -21,135 +14,7 @@ import { isoTime, isUniqueViolation } from './db.ts';
  * number of processes exactly one changes the row.
  */
 
-const HandoffRow = z.object({
-  id: z.string(),
-  conversation_id: z.string(),
-  platform: z.enum(PLATFORMS),
-  buyer_id: z.string(),
-  buyer_name: z.string(),
-  language: z.enum(['zh', 'en', 'mixed']),
-  status: z.enum(HANDOFF_STATUSES),
-  priority: z.enum(['urgent', 'high', 'normal']),
-  reasons: z.array(z.string()),
-  summary: z.string(),
-  needs_approval: z.boolean(),
-  order_id: z.string().nullable(),
-  holder_id: z.string().nullable(),
-  holder_name: z.string().nullable(),
-  holder_via: z.enum(['web', 'telegram', 'discord']).nullable(),
-  requested_at: isoTime,
-  claimed_at: isoTime.nullable(),
-  closed_at: isoTime.nullable(),
-  updated_at: isoTime,
-  outcome: z.string().nullable(),
-});
-
-function toRecord(row: unknown): HandoffRecord {
-  const r = HandoffRow.parse(row);
-  return {
-    id: r.id,
-    conversation_id: r.conversation_id,
-    platform: r.platform,
-    buyer_id: r.buyer_id,
-    buyer_name: r.buyer_name,
-    language: r.language,
-    status: r.status,
-    priority: r.priority,
-    reasons: r.reasons,
-    summary: r.summary,
-    needs_approval: r.needs_approval,
-    order_id: r.order_id,
-    holder:
-      r.holder_id !== null && r.holder_name !== null && r.holder_via !== null
-        ? { id: r.holder_id, name: r.holder_name, via: r.holder_via }
-        : null,
-    requested_at: r.requested_at,
-    claimed_at: r.claimed_at,
-    closed_at: r.closed_at,
-    updated_at: r.updated_at,
-    outcome: r.outcome,
-  };
-}
-
-const NoteRow = z.object({
-  id: z.string(),
-  handoff_id: z.string(),
-  author_id: z.string(),
-  author_name: z.string(),
-  text: z.string(),
-  created_at: isoTime,
-});
-
-function toNote(row: unknown): CaseNote {
-  const r = NoteRow.parse(row);
-  return {
-    id: r.id,
-    handoff_id: r.handoff_id,
-    author: { id: r.author_id, name: r.author_name },
-    text: r.text,
-    created_at: r.created_at,
-  };
-}
-
-const ApprovalRow = z.object({
-  id: z.string(),
-  handoff_id: z.string(),
-  conversation_id: z.string(),
-  requested_by_id: z.string(),
-  requested_by_name: z.string(),
-  amount: z.number(),
-  currency: z.string(),
-  reason: z.string(),
-  status: z.enum(['pending', 'approved', 'denied']),
-  decided_by_id: z.string().nullable(),
-  decided_by_name: z.string().nullable(),
-  comment: z.string().nullable(),
-  created_at: isoTime,
-  decided_at: isoTime.nullable(),
-});
-
-function toApproval(row: unknown): ApprovalRecord {
-  const r = ApprovalRow.parse(row);
-  return {
-    id: r.id,
-    handoff_id: r.handoff_id,
-    conversation_id: r.conversation_id,
-    requested_by: { id: r.requested_by_id, name: r.requested_by_name },
-    amount: r.amount,
-    currency: r.currency,
-    reason: r.reason,
-    status: r.status,
-    decided_by:
-      r.decided_by_id !== null && r.decided_by_name !== null
-        ? { id: r.decided_by_id, name: r.decided_by_name }
-        : null,
-    comment: r.comment,
-    created_at: r.created_at,
-    decided_at: r.decided_at,
-  };
-}
-
-const AgentRow = z.object({
-  id: z.string(),
-  name: z.string(),
-  role: z.enum(['agent', 'supervisor']),
-  password_hash: z.string(),
-  created_at: isoTime,
-  disabled: z.boolean(),
-});
-
-const toAccount = (row: unknown): AgentAccount => AgentRow.parse(row);
-
-const SessionRow = z.object({
-  token_hash: z.string(),
-  agent_id: z.string(),
-  csrf_token: z.string(),
-  created_at: isoTime,
-  expires_at: isoTime,
-  last_seen_at: isoTime,
-});
-
-const OPEN = "status IN ('queued', 'claimed')";
+const { toRecord, toNote, toApproval, toAccount, toSession } = handoffRows(postgresColumns);
 
 function createHandoffRepo(pool: Pool): HandoffRepo {
   const get = async (id: string): Promise<HandoffRecord | null> => {
@@ -157,9 +22,10 @@ function createHandoffRepo(pool: Pool): HandoffRepo {
     return rows.length === 1 ? toRecord(rows[0]) : null;
   };
   const openFor = async (conversationId: string): Promise<HandoffRecord | null> => {
-    const { rows } = await pool.query(`SELECT * FROM handoffs WHERE conversation_id = $1 AND ${OPEN}`, [
-      conversationId,
-    ]);
+    const { rows } = await pool.query(
+      `SELECT * FROM handoffs WHERE conversation_id = $1 AND ${OPEN_CONDITION}`,
+      [conversationId],
+    );
     return rows.length === 1 ? toRecord(rows[0]) : null;
   };
   const approval = async (id: string): Promise<ApprovalRecord | null> => {
@@ -177,7 +43,7 @@ function createHandoffRepo(pool: Pool): HandoffRepo {
           `INSERT INTO handoffs (id, conversation_id, platform, buyer_id, buyer_name, language, status, priority,
              priority_rank, reasons, summary, needs_approval, order_id, requested_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9, $10, $11, $12, $13, $13)
-           ON CONFLICT (conversation_id) WHERE ${OPEN} DO NOTHING
+           ON CONFLICT (conversation_id) WHERE ${OPEN_CONDITION} DO NOTHING
            RETURNING *`,
           [
             handoff.id,
@@ -211,7 +77,7 @@ function createHandoffRepo(pool: Pool): HandoffRepo {
 
     async listOpen() {
       const { rows } = await pool.query(
-        `SELECT * FROM handoffs WHERE ${OPEN} ORDER BY priority_rank, requested_at, id`,
+        `SELECT * FROM handoffs WHERE ${OPEN_CONDITION} ORDER BY priority_rank, requested_at, id`,
       );
       return rows.map(toRecord);
     },
@@ -224,7 +90,7 @@ function createHandoffRepo(pool: Pool): HandoffRepo {
       return rows.map(toRecord);
     },
 
-    async claim(id, holder, at): Promise<ClaimOutcome> {
+    async claim(id, holder, at) {
       const iso = at.toISOString();
       const { rows } = await pool.query(
         `UPDATE handoffs SET status = 'claimed', holder_id = $2, holder_name = $3, holder_via = $4,
@@ -233,40 +99,13 @@ function createHandoffRepo(pool: Pool): HandoffRepo {
          RETURNING *`,
         [id, holder.id, holder.name, holder.via, iso],
       );
-      if (rows.length === 1) return { ok: true, record: toRecord(rows[0]) };
-      const record = await get(id);
-      if (!record) return { ok: false, code: 'not_found' };
-      if (record.status === 'claimed' && record.holder) {
-        return { ok: false, code: 'already_claimed', record, holder: record.holder };
-      }
-      return { ok: false, code: 'bad_status', record };
+      return rows.length === 1 ? claimOutcome(toRecord(rows[0]), true) : claimOutcome(await get(id), false);
     },
 
-    async transition(id, change: TransitionChange) {
-      if (!canTransition(change.from, change.to)) {
-        throw new CalmdeskError(
-          'CALMDESK_HANDOFF_CONFLICT',
-          `a case cannot go from ${change.from} to ${change.to}`,
-        );
-      }
-      const values: unknown[] = [id, change.from, change.to, change.at.toISOString()];
-      const sets = ['status = $3', 'updated_at = $4'];
-      if (change.to === 'queued')
-        sets.push('holder_id = NULL', 'holder_name = NULL', 'holder_via = NULL', 'claimed_at = NULL');
-      if (change.to !== 'queued' && change.to !== 'claimed') sets.push('closed_at = $4');
-      if (change.outcome !== undefined) {
-        values.push(change.outcome);
-        sets.push(`outcome = $${values.length}`);
-      }
-      const where = ['id = $1', 'status = $2'];
-      if (change.holderId !== undefined) {
-        values.push(change.holderId);
-        where.push(`holder_id = $${values.length}`);
-      }
-      const { rows } = await pool.query(
-        `UPDATE handoffs SET ${sets.join(', ')} WHERE ${where.join(' AND ')} RETURNING *`,
-        values,
-      );
+    async transition(id, change) {
+      assertTransition(change);
+      const { text, values } = transitionUpdate(id, change, (n) => `$${n}`);
+      const { rows } = await pool.query(`${text} RETURNING *`, values);
       return rows.length === 1 ? toRecord(rows[0]) : null;
     },
 
@@ -283,7 +122,7 @@ function createHandoffRepo(pool: Pool): HandoffRepo {
            summary = $5,
            needs_approval = needs_approval OR $6,
            updated_at = $7
-         WHERE id = $1 AND ${OPEN}
+         WHERE id = $1 AND ${OPEN_CONDITION}
          RETURNING *`,
         [
           id,
@@ -432,7 +271,7 @@ function createAgentRepo(pool: Pool): AgentRepo {
         'SELECT * FROM agent_sessions WHERE token_hash = $1 AND expires_at > $2',
         [tokenHash, now.toISOString()],
       );
-      return rows.length === 1 ? SessionRow.parse(rows[0]) : null;
+      return rows.length === 1 ? toSession(rows[0]) : null;
     },
 
     async touchSession(tokenHash, expiresAt, now) {

@@ -1,33 +1,14 @@
 import type { Database } from 'better-sqlite3';
-import { z } from 'zod';
-import {
-  type BuyerThreadLink,
-  type CasePlaceLink,
-  type ChannelLinkRepo,
-  LINK_PLATFORMS,
-} from '../channel-links.ts';
+import type { ChannelLinkRepo } from '../channel-links.ts';
+import { channelLinkRows, heldLink } from '../rows/channel-link-rows.ts';
+import { sqliteColumns } from './columns.ts';
 
 /**
  * The channel links on SQLite (tables of migrations/003-channel-links.sql). "First one wins" is
  * `INSERT … ON CONFLICT DO NOTHING` on the unique keys, then a read of what holds.
  */
 
-const BuyerThreadRow = z.object({
-  platform: z.enum(LINK_PLATFORMS),
-  buyer_id: z.string(),
-  thread_id: z.string(),
-  created_at: z.string(),
-});
-const CasePlaceRow = z.object({
-  platform: z.enum(LINK_PLATFORMS),
-  case_id: z.string(),
-  place: z.string(),
-  card_id: z.string().nullable(),
-  created_at: z.string(),
-});
-
-const thread = (row: unknown): BuyerThreadLink | null => (row ? BuyerThreadRow.parse(row) : null);
-const casePlace = (row: unknown): CasePlaceLink | null => (row ? CasePlaceRow.parse(row) : null);
+const { toThread, toCasePlace, toStaffPlace } = channelLinkRows(sqliteColumns);
 
 export function createSqliteChannelLinks(db: Database): ChannelLinkRepo {
   const insertThread = db.prepare(
@@ -55,7 +36,7 @@ export function createSqliteChannelLinks(db: Database): ChannelLinkRepo {
   const linkThread = db.transaction((platform: string, buyerId: string, threadId: string, at: string) => {
     const created = insertThread.run(platform, buyerId, threadId, at).changes === 1;
     const held =
-      thread(threadByThread.get(platform, threadId)) ?? thread(threadByBuyer.get(platform, buyerId));
+      toThread(threadByThread.get(platform, threadId)) ?? toThread(threadByBuyer.get(platform, buyerId));
     return { created, held };
   });
   const linkPlace = db.transaction(
@@ -63,7 +44,7 @@ export function createSqliteChannelLinks(db: Database): ChannelLinkRepo {
       const created = insertPlace.run(platform, caseId, place, cardId, at).changes === 1;
       if (!created && cardId !== null) fillCard.run(cardId, platform, caseId, place);
       const held =
-        casePlace(placeByCase.get(platform, caseId)) ?? casePlace(placeByPlace.get(platform, place));
+        toCasePlace(placeByCase.get(platform, caseId)) ?? toCasePlace(placeByPlace.get(platform, place));
       return { created, held };
     },
   );
@@ -71,34 +52,31 @@ export function createSqliteChannelLinks(db: Database): ChannelLinkRepo {
   return {
     async linkBuyerThread(platform, buyerId, threadId, at) {
       const { created, held } = linkThread(platform, buyerId, threadId, at.toISOString());
-      if (!held) throw new Error('channel_buyer_threads: the link just written cannot be read back');
-      return { created, link: held };
+      return { created, link: heldLink('channel_buyer_threads', held) };
     },
     async threadOfBuyer(platform, buyerId) {
-      return thread(threadByBuyer.get(platform, buyerId));
+      return toThread(threadByBuyer.get(platform, buyerId));
     },
     async buyerOfThread(platform, threadId) {
-      return thread(threadByThread.get(platform, threadId));
+      return toThread(threadByThread.get(platform, threadId));
     },
 
     async linkCasePlace(platform, caseId, place, cardId, at) {
       const { created, held } = linkPlace(platform, caseId, place, cardId, at.toISOString());
-      if (!held) throw new Error('channel_case_places: the link just written cannot be read back');
-      return { created, link: held };
+      return { created, link: heldLink('channel_case_places', held) };
     },
     async placeOfCase(platform, caseId) {
-      return casePlace(placeByCase.get(platform, caseId));
+      return toCasePlace(placeByCase.get(platform, caseId));
     },
     async caseAtPlace(platform, place) {
-      return casePlace(placeByPlace.get(platform, place));
+      return toCasePlace(placeByPlace.get(platform, place));
     },
 
     async linkStaffMessage(platform, messageId, place, at) {
       insertMessage.run(platform, messageId, place, at.toISOString());
     },
     async placeOfStaffMessage(platform, messageId) {
-      const row = messagePlace.get(platform, messageId) as { place?: unknown } | undefined;
-      return typeof row?.place === 'string' ? row.place : null;
+      return toStaffPlace(messagePlace.get(platform, messageId));
     },
   };
 }

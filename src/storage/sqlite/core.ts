@@ -1,66 +1,19 @@
 import type { Database } from 'better-sqlite3';
-import { z } from 'zod';
 import type { ConversationId } from '../../core/conversation-id.ts';
-import { PLATFORMS } from '../../core/conversation-id.ts';
-import { EVENT_TYPES, type NewEvent, type StoredEvent } from '../../core/events.ts';
+import type { NewEvent, StoredEvent } from '../../core/events.ts';
+import { coreRows, type NewPromise } from '../rows/core-rows.ts';
 import type {
-  ConversationRecord,
   ConversationRepo,
   DedupeRepo,
   EventLog,
   InboundRecord,
-  PromiseRecord,
   PromiseRepo,
   TurnRecord,
 } from '../store.ts';
+import { sqliteColumns } from './columns.ts';
 import type { GroupCommit } from './group-commit.ts';
 
-// Rows are validated on the way back in: a hand-edited or corrupted database fails loudly, not later.
-const ConversationRow = z.object({
-  id: z.string(),
-  platform: z.enum(PLATFORMS),
-  buyer_id: z.string(),
-  buyer_name: z.string(),
-  state: z.string().nullable(),
-  version: z.number().int(),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
-const EventRow = z.object({
-  seq: z.number().int(),
-  conversation_id: z.string(),
-  type: z.enum(EVENT_TYPES),
-  at: z.string(),
-  data: z.string(),
-});
-const PromiseRow = z.object({
-  id: z.string(),
-  conversation_id: z.string(),
-  kind: z.string(),
-  text: z.string(),
-  due_at: z.string(),
-  order_id: z.string().nullable(),
-  remedy: z.string().nullable(),
-  status: z.enum(['open', 'kept', 'overdue']),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
-
-function toConversation(row: unknown): ConversationRecord {
-  const r = ConversationRow.parse(row);
-  return { ...r, state: r.state === null ? null : (JSON.parse(r.state) as Record<string, unknown>) };
-}
-
-function toEvent(row: unknown): StoredEvent {
-  const r = EventRow.parse(row);
-  return {
-    seq: r.seq,
-    conversationId: r.conversation_id,
-    type: r.type,
-    at: new Date(r.at),
-    data: JSON.parse(r.data) as Record<string, unknown>,
-  };
-}
+const { toConversation, toEvent, toPromise } = coreRows(sqliteColumns);
 
 /** The core repositories on one better-sqlite3 connection. Statements are prepared once. */
 export function createSqliteCoreRepos(db: Database, group: GroupCommit) {
@@ -122,7 +75,7 @@ export function createSqliteCoreRepos(db: Database, group: GroupCommit) {
     });
   const claimSync = (platform: string, messageId: string, at: Date) =>
     s.claim.run(platform, messageId, at.toISOString()).changes === 1;
-  const addPromiseSync = (p: Omit<PromiseRecord, 'status' | 'created_at' | 'updated_at'>, at: Date) => {
+  const addPromiseSync = (p: NewPromise, at: Date) => {
     const now = at.toISOString();
     s.addPromise.run(p.id, p.conversation_id, p.kind, p.text, p.due_at, p.order_id, p.remedy, now, now);
   };
@@ -170,13 +123,13 @@ export function createSqliteCoreRepos(db: Database, group: GroupCommit) {
   const promises: PromiseRepo = {
     add: (p, at) => group.write(() => addPromiseSync(p, at)),
     async open(conversationId) {
-      return s.openPromises.all(conversationId).map((r): PromiseRecord => PromiseRow.parse(r));
+      return s.openPromises.all(conversationId).map(toPromise);
     },
     async due(now, limit) {
-      return s.duePromises.all(now.toISOString(), limit).map((r): PromiseRecord => PromiseRow.parse(r));
+      return s.duePromises.all(now.toISOString(), limit).map(toPromise);
     },
     async allOpen(limit) {
-      return s.allOpenPromises.all(limit).map((r): PromiseRecord => PromiseRow.parse(r));
+      return s.allOpenPromises.all(limit).map(toPromise);
     },
     settle: (id, status, at) =>
       group.write(() => s.settlePromise.run(status, at.toISOString(), id).changes === 1),

@@ -1,18 +1,10 @@
 import type { Database } from 'better-sqlite3';
-import { z } from 'zod';
-import { CalmdeskError } from '../../core/errors.ts';
-import type {
-  AgentAccount,
-  AgentRepo,
-  AgentSession,
-  ClaimOutcome,
-  HandoffRepo,
-  HandoffRepos,
-  NewHandoff,
-  TransitionChange,
-} from '../../handoff/ports.ts';
-import type { ApprovalRecord, CaseNote, HandoffRecord } from '../../handoff/types.ts';
-import { canTransition, HANDOFF_STATUSES, higherPriority, PRIORITY_RANK } from '../../handoff/types.ts';
+import type { AgentRepo, AgentSession, HandoffRepo, HandoffRepos, NewHandoff } from '../../handoff/ports.ts';
+import type { HandoffRecord } from '../../handoff/types.ts';
+import { higherPriority, PRIORITY_RANK } from '../../handoff/types.ts';
+import { handoffRows } from '../rows/handoff-rows.ts';
+import { assertTransition, claimOutcome, OPEN_CONDITION, transitionUpdate } from '../rows/handoff-rules.ts';
+import { sqliteColumns } from './columns.ts';
 
 /**
  * The handoff repositories on SQLite (tables of migrations/002-handoff.sql). Every status change is one
@@ -20,136 +12,7 @@ import { canTransition, HANDOFF_STATUSES, higherPriority, PRIORITY_RANK } from '
  * processes, so of any number of concurrent claims exactly one changes a row.
  */
 
-const HandoffRow = z.object({
-  id: z.string(),
-  conversation_id: z.string(),
-  platform: z.enum(['web', 'telegram', 'discord', 'console']),
-  buyer_id: z.string(),
-  buyer_name: z.string(),
-  language: z.enum(['zh', 'en', 'mixed']),
-  status: z.enum(HANDOFF_STATUSES),
-  priority: z.enum(['urgent', 'high', 'normal']),
-  reasons: z.string(),
-  summary: z.string(),
-  needs_approval: z.number(),
-  order_id: z.string().nullable(),
-  holder_id: z.string().nullable(),
-  holder_name: z.string().nullable(),
-  holder_via: z.enum(['web', 'telegram', 'discord']).nullable(),
-  requested_at: z.string(),
-  claimed_at: z.string().nullable(),
-  closed_at: z.string().nullable(),
-  updated_at: z.string(),
-  outcome: z.string().nullable(),
-});
-
-function toRecord(row: unknown): HandoffRecord {
-  const r = HandoffRow.parse(row);
-  return {
-    id: r.id,
-    conversation_id: r.conversation_id,
-    platform: r.platform,
-    buyer_id: r.buyer_id,
-    buyer_name: r.buyer_name,
-    language: r.language,
-    status: r.status,
-    priority: r.priority,
-    reasons: z.array(z.string()).parse(JSON.parse(r.reasons)),
-    summary: r.summary,
-    needs_approval: r.needs_approval === 1,
-    order_id: r.order_id,
-    holder:
-      r.holder_id !== null && r.holder_name !== null && r.holder_via !== null
-        ? { id: r.holder_id, name: r.holder_name, via: r.holder_via }
-        : null,
-    requested_at: r.requested_at,
-    claimed_at: r.claimed_at,
-    closed_at: r.closed_at,
-    updated_at: r.updated_at,
-    outcome: r.outcome,
-  };
-}
-
-const NoteRow = z.object({
-  id: z.string(),
-  handoff_id: z.string(),
-  author_id: z.string(),
-  author_name: z.string(),
-  text: z.string(),
-  created_at: z.string(),
-});
-
-function toNote(row: unknown): CaseNote {
-  const r = NoteRow.parse(row);
-  return {
-    id: r.id,
-    handoff_id: r.handoff_id,
-    author: { id: r.author_id, name: r.author_name },
-    text: r.text,
-    created_at: r.created_at,
-  };
-}
-
-const ApprovalRow = z.object({
-  id: z.string(),
-  handoff_id: z.string(),
-  conversation_id: z.string(),
-  requested_by_id: z.string(),
-  requested_by_name: z.string(),
-  amount: z.number(),
-  currency: z.string(),
-  reason: z.string(),
-  status: z.enum(['pending', 'approved', 'denied']),
-  decided_by_id: z.string().nullable(),
-  decided_by_name: z.string().nullable(),
-  comment: z.string().nullable(),
-  created_at: z.string(),
-  decided_at: z.string().nullable(),
-});
-
-function toApproval(row: unknown): ApprovalRecord {
-  const r = ApprovalRow.parse(row);
-  return {
-    id: r.id,
-    handoff_id: r.handoff_id,
-    conversation_id: r.conversation_id,
-    requested_by: { id: r.requested_by_id, name: r.requested_by_name },
-    amount: r.amount,
-    currency: r.currency,
-    reason: r.reason,
-    status: r.status,
-    decided_by:
-      r.decided_by_id !== null && r.decided_by_name !== null
-        ? { id: r.decided_by_id, name: r.decided_by_name }
-        : null,
-    comment: r.comment,
-    created_at: r.created_at,
-    decided_at: r.decided_at,
-  };
-}
-
-const AgentRow = z.object({
-  id: z.string(),
-  name: z.string(),
-  role: z.enum(['agent', 'supervisor']),
-  password_hash: z.string(),
-  created_at: z.string(),
-  disabled: z.number(),
-});
-
-function toAccount(row: unknown): AgentAccount {
-  const r = AgentRow.parse(row);
-  return { ...r, disabled: r.disabled === 1 };
-}
-
-const SessionRow = z.object({
-  token_hash: z.string(),
-  agent_id: z.string(),
-  csrf_token: z.string(),
-  created_at: z.string(),
-  expires_at: z.string(),
-  last_seen_at: z.string(),
-});
+const { toRecord, toNote, toApproval, toAccount, toSession } = handoffRows(sqliteColumns);
 
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
@@ -158,7 +21,7 @@ function isUniqueViolation(error: unknown): boolean {
 function createHandoffRepo(db: Database): HandoffRepo {
   const getStmt = db.prepare('SELECT * FROM handoffs WHERE id = ?');
   const openForStmt = db.prepare(
-    "SELECT * FROM handoffs WHERE conversation_id = ? AND status IN ('queued', 'claimed') LIMIT 1",
+    `SELECT * FROM handoffs WHERE conversation_id = ? AND ${OPEN_CONDITION} LIMIT 1`,
   );
   const insertStmt = db.prepare(`
     INSERT INTO handoffs (id, conversation_id, platform, buyer_id, buyer_name, language, status, priority,
@@ -212,9 +75,7 @@ function createHandoffRepo(db: Database): HandoffRepo {
 
     async listOpen() {
       return db
-        .prepare(
-          "SELECT * FROM handoffs WHERE status IN ('queued', 'claimed') ORDER BY priority_rank, requested_at, id",
-        )
+        .prepare(`SELECT * FROM handoffs WHERE ${OPEN_CONDITION} ORDER BY priority_rank, requested_at, id`)
         .all()
         .map(toRecord);
     },
@@ -228,42 +89,16 @@ function createHandoffRepo(db: Database): HandoffRepo {
         .map(toRecord);
     },
 
-    async claim(id, holder, at): Promise<ClaimOutcome> {
+    async claim(id, holder, at) {
       const iso = at.toISOString();
       const changes = claimStmt.run(holder.id, holder.name, holder.via, iso, iso, id).changes;
-      const record = get(id);
-      if (!record) return { ok: false, code: 'not_found' };
-      if (changes === 1) return { ok: true, record };
-      if (record.status === 'claimed' && record.holder) {
-        return { ok: false, code: 'already_claimed', record, holder: record.holder };
-      }
-      return { ok: false, code: 'bad_status', record };
+      return claimOutcome(get(id), changes === 1);
     },
 
-    async transition(id, change: TransitionChange) {
-      if (!canTransition(change.from, change.to)) {
-        throw new CalmdeskError(
-          'CALMDESK_HANDOFF_CONFLICT',
-          `a case cannot go from ${change.from} to ${change.to}`,
-        );
-      }
-      const at = change.at.toISOString();
-      const sets = ['status = @to', 'updated_at = @at'];
-      if (change.to === 'queued')
-        sets.push('holder_id = NULL', 'holder_name = NULL', 'holder_via = NULL', 'claimed_at = NULL');
-      if (change.to !== 'queued' && change.to !== 'claimed') sets.push('closed_at = @at');
-      if (change.outcome !== undefined) sets.push('outcome = @outcome');
-      const where = ['id = @id', 'status = @from'];
-      if (change.holderId !== undefined) where.push('holder_id = @holderId');
-      const changes = db.prepare(`UPDATE handoffs SET ${sets.join(', ')} WHERE ${where.join(' AND ')}`).run({
-        id,
-        from: change.from,
-        to: change.to,
-        at,
-        ...(change.outcome !== undefined ? { outcome: change.outcome } : {}),
-        ...(change.holderId !== undefined ? { holderId: change.holderId } : {}),
-      }).changes;
-      return changes === 1 ? get(id) : null;
+    async transition(id, change) {
+      assertTransition(change);
+      const { text, values } = transitionUpdate(id, change, () => '?');
+      return db.prepare(text).run(...values).changes === 1 ? get(id) : null;
     },
 
     async escalate(id, update, at) {
@@ -416,7 +251,7 @@ function createAgentRepo(db: Database): AgentRepo {
       const row = db
         .prepare('SELECT * FROM agent_sessions WHERE token_hash = ? AND expires_at > ?')
         .get(tokenHash, now.toISOString());
-      return row ? SessionRow.parse(row) : null;
+      return row ? toSession(row) : null;
     },
 
     async touchSession(tokenHash, expiresAt, now) {

@@ -31,9 +31,11 @@ describe('a buyer in the web chat, across a restart', () => {
     const page = await context.newPage();
     await page.goto(`${first.url}/`);
 
-    // The buyer gives a name, then writes.
+    // The buyer gives a name, then writes; the message box appears only once they have a name.
+    expect(await page.locator('#send-form').isVisible()).toBe(false);
     await page.getByLabel(/What should we call you/).fill('小林');
     await page.getByRole('button', { name: /开始/ }).click();
+    expect(await page.locator('#name-form').isVisible()).toBe(false);
     await page.getByLabel('Message').fill('你好，我买的杯子收到就碎了');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('.msg.bot').count(), { timeout: 10_000 }).toBeGreaterThan(0);

@@ -39,6 +39,12 @@ export interface TurnContext {
   acknowledgedNow: boolean;
 }
 
+/**
+ * The confidence a typed yes or no needs to count as one. Gibberish tends to land on these short
+ * acts with middling confidence, and a yes may move money: below this it is "not understood".
+ */
+export const CONSENT_CONFIDENCE = 0.7;
+
 /** A new context for one message; `s` is the case state as it stands before this message. */
 export function newContext(input: DecideInput, s: CaseState, lang: Lang): TurnContext {
   const lookup = input.order.lookup;

@@ -11,7 +11,7 @@ import {
   repeatQuestion,
   thankAndAskRating,
 } from './answers.ts';
-import { angerLevel, newContext, photoAttached, pick, say, type TurnContext } from './context.ts';
+import { angerLevel, CONSENT_CONFIDENCE, newContext, photoAttached, pick, say, type TurnContext } from './context.ts';
 import { escalate, handOver, whileHeld } from './escalation.ts';
 import { absorb, askOrder, askProblem, correctOrder, hearAnger, reopenFor, wishOf } from './listen.ts';
 import { compensation } from './offer.ts';
@@ -122,8 +122,10 @@ export function decide(input: DecideInput): Decision {
 function understood(c: TurnContext): boolean {
   const { a } = c;
   if (a.intent === 'out_of_scope') return false;
+  const usable = a.entities.length > 0 || a.slots.problem !== undefined || a.slots.wants !== undefined;
+  if ((a.intent === 'affirm' || a.intent === 'deny') && a.confidence < CONSENT_CONFIDENCE) return usable;
   if (a.confidence >= c.policy.escalation.min_confidence) return true;
-  return a.entities.length > 0 || a.slots.problem !== undefined || a.slots.wants !== undefined;
+  return usable;
 }
 
 function byIntent(c: TurnContext, newProblem: boolean): void {

@@ -143,7 +143,7 @@ export function askOrder(c: TurnContext): void {
  */
 export function askWhichOrder(c: TurnContext, exclude?: string, recheck = false): void {
   const need = orderNeed(c.s.problem, c.s.wants, c.a.intent);
-  const options: StateOption[] = ordersToOffer(c.recent, need, exclude).map((o) => ({
+  const options: StateOption[] = ordersToOffer(c.recent, need, exclude, 5, c.text).map((o) => ({
     label: c.b.orderOption(o.id, itemName(o, c.lang), c.b.money(o.amount, o.currency)),
     value: o.id,
     key: `order:${o.id}`,

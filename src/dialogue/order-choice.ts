@@ -56,16 +56,39 @@ export function orderNeed(
 }
 
 /**
- * The orders to offer as buttons, at most `max`: those that fit the need, first choices first, each
- * group newest first (as `recent` comes); the newest ones when none fits.
+ * How strongly the buyer's words name an order's goods: shared Chinese character pairs and English
+ * words between the text and the item names ("牛仔裤" in 直筒牛仔裤, "jeans" in Straight-leg jeans).
  */
-export function ordersToOffer(recent: Order[], need: OrderNeed, exclude?: string, max = 5): Order[] {
+export function mentionScore(order: Order, text: string): number {
+  const said = wordsOf(text);
+  if (said.size === 0) return 0;
+  let score = 0;
+  for (const word of wordsOf(order.items.map((i) => i.name).join(' '))) if (said.has(word)) score += 1;
+  return score;
+}
+
+function wordsOf(text: string): Set<string> {
+  const words = new Set<string>();
+  for (const run of text.match(/\p{Script=Han}+/gu) ?? []) {
+    for (let i = 0; i + 1 < run.length; i++) words.add(run.slice(i, i + 2));
+  }
+  for (const word of text.toLowerCase().match(/[a-z]{3,}/g) ?? []) words.add(word.replace(/(es|s)$/, ''));
+  return words;
+}
+
+/**
+ * The orders to offer as buttons, at most `max`: orders whose goods the buyer named first, then those that
+ * fit the need, first choices first, each group newest first (as `recent` comes); the newest ones when none
+ * fits.
+ */
+export function ordersToOffer(recent: Order[], need: OrderNeed, exclude?: string, max = 5, said = ''): Order[] {
   const candidates = recent.filter((o) => o.id !== exclude);
   const fit = FIT[need];
-  const fitting = candidates
-    .map((order, index) => ({ order, index, score: fit[order.state] ?? 0 }))
-    .filter((x) => x.score > 0)
-    .sort((x, y) => y.score - x.score || x.index - y.index)
+  const ranked = candidates
+    .map((order, index) => ({ order, index, named: mentionScore(order, said), score: fit[order.state] ?? 0 }))
+    // A named order is offered even when its state looks unlikely: the buyer knows which goods they mean.
+    .filter((x) => x.score > 0 || x.named > 0)
+    .sort((x, y) => y.named - x.named || y.score - x.score || x.index - y.index)
     .map((x) => x.order);
-  return (fitting.length > 0 ? fitting : candidates).slice(0, max);
+  return (ranked.length > 0 ? ranked : candidates).slice(0, max);
 }

@@ -1,6 +1,6 @@
 import type { Problem, Remedy } from '../nlu/types.ts';
 import { advance, route } from './advance.ts';
-import { pick, say, type TurnContext } from './context.ts';
+import { CONSENT_CONFIDENCE, pick, say, type TurnContext } from './context.ts';
 import { handOver } from './escalation.ts';
 import { wishOf } from './listen.ts';
 import { askWhichRemedy, evaluate, offer, refuse, summarize } from './offer.ts';
@@ -181,7 +181,8 @@ function answerConfirm(c: TurnContext, choice: StateOption | null): boolean {
     summarize(c, other);
     return true;
   }
-  if (!choice && a.intent === 'affirm') {
+  // Money moves on this yes: a shaky one (gibberish the classifier leans "yes" on) is not consent.
+  if (!choice && a.intent === 'affirm' && a.confidence >= CONSENT_CONFIDENCE) {
     settle(c);
     return true;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/dialogue/index.ts';
-import { orderNeed, ordersToOffer } from '../../src/dialogue/order-choice.ts';
+import { mentionScore, orderNeed, ordersToOffer } from '../../src/dialogue/order-choice.ts';
 import type { Decision } from '../../src/dialogue/types.ts';
 import type { Order } from '../../src/orders/types.ts';
 import { analysis, ORDERS, order, turn } from './fixtures.ts';
@@ -138,5 +138,33 @@ describe('which order: the buttons fit the problem', () => {
     const delivered = ['A1', 'A2', 'A3', 'A4', 'A5', 'A6'].map((id) => order(id));
     const offered = ordersToOffer([laptopOnItsWay, ...delivered], 'received');
     expect(offered.map((o) => o.id)).toEqual(['A1', 'A2', 'A3', 'A4', 'A5']);
+  });
+});
+
+describe('orders the buyer names', () => {
+  const order = (id: string, state: Order['state'], name: string): Order => ({
+    id,
+    buyer_id: 'b',
+    state,
+    category: 'apparel',
+    amount: 100,
+    currency: 'CNY',
+    ordered_at: '2026-11-01T00:00:00Z',
+    items: [{ sku: id, name, quantity: 1, price: 100 }],
+  });
+  const recent = [
+    order('CD1', 'delivered', '妃子笑荔枝 Fresh lychees'),
+    order('CD2', 'delivered', '保湿面霜 Moisturising face cream'),
+    order('CD3', 'delivered', '直筒牛仔裤 Straight-leg jeans, W30'),
+  ];
+
+  it('puts the order whose goods the buyer named first, in either language', () => {
+    expect(ordersToOffer(recent, 'received', undefined, 5, '我买的牛仔裤尺码不对')[0]!.id).toBe('CD3');
+    expect(ordersToOffer(recent, 'received', undefined, 5, 'the jeans are the wrong size')[0]!.id).toBe('CD3');
+    expect(mentionScore(recent[1]!, '面霜用了过敏')).toBeGreaterThan(0);
+  });
+
+  it('keeps the newest first when nothing is named', () => {
+    expect(ordersToOffer(recent, 'received', undefined, 5, '东西坏了').map((o) => o.id)).toEqual(['CD1', 'CD2', 'CD3']);
   });
 });

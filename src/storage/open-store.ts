@@ -17,7 +17,7 @@ export async function openStore(
   switch (config.store) {
     case 'sqlite': {
       const { createSqliteStore } = await import('./sqlite-store.ts');
-      const sqlite = createSqliteStore(config.dbPath);
+      const sqlite = createSqliteStore(config.dbPath, { logger });
       return { store: sqlite, sqlite };
     }
     case 'postgres': {

@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { CalmdeskError } from '../core/errors.ts';
+import { type Logger, silentLogger } from '../core/logger.ts';
 import { guardRepo } from './guard.ts';
 import { createSqliteChannelLinks } from './sqlite/channel-links.ts';
+import { startCheckpointer } from './sqlite/checkpointer.ts';
 import { createSqliteCoreRepos } from './sqlite/core.ts';
 import { createGroupCommit } from './sqlite/group-commit.ts';
 import { createSqliteHandoffRepos } from './sqlite/handoffs.ts';
@@ -19,7 +21,7 @@ export interface SqliteStore extends Store {
  * The default Store: one SQLite file (WAL), migrations applied on start. better-sqlite3 is synchronous,
  * which is what makes a claim or a conditional update atomic inside this process for free.
  */
-export function createSqliteStore(path: string): SqliteStore {
+export function createSqliteStore(path: string, options: { logger?: Logger } = {}): SqliteStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new BetterSqlite3(path);
   let open = true;
@@ -33,6 +35,9 @@ export function createSqliteStore(path: string): SqliteStore {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   migrate(db);
+  // Checkpoints run in a worker beside the writer (see checkpointer.ts); an in-memory database has no WAL.
+  const checkpointer = path === ':memory:' ? null : startCheckpointer(path, options.logger ?? silentLogger);
+  if (checkpointer) db.pragma('wal_autocheckpoint = 0');
   const group = createGroupCommit(db);
   const core = createSqliteCoreRepos(db, group);
   const { handoffs, agents } = createSqliteHandoffRepos(db);
@@ -54,6 +59,7 @@ export function createSqliteStore(path: string): SqliteStore {
       if (!open) return;
       open = false;
       group.flush();
+      await checkpointer?.stop();
       db.close();
     },
   };

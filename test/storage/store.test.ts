@@ -58,3 +58,27 @@ describe('SQLite store on disk', () => {
     expect(() => createSqliteStore(path)).toThrow(/CALMDESK_MIGRATION_FAILED/);
   });
 });
+
+describe('WAL checkpoints', () => {
+  it('are done beside the writer, not inside its commits', async () => {
+    const { statSync } = await import('node:fs');
+    const path = join(dir, 'checkpoint.db');
+    const store = createSqliteStore(path);
+    // The writer never checkpoints by itself…
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const before = statSync(path).size;
+    for (let i = 0; i < 20; i++) {
+      await store.events.append(
+        Array.from({ length: 100 }, (_, n) => ({
+          conversationId: `web:c${n}`,
+          type: 'message_received' as const,
+          at: new Date(),
+          data: { text: `message ${i}-${n} ${'x'.repeat(200)}` },
+        })),
+      );
+    }
+    // …yet the pages reach the database file: the checkpointer moved them there.
+    await expect.poll(() => statSync(path).size, { timeout: 5_000, interval: 100 }).toBeGreaterThan(before);
+    await store.stop();
+  });
+});

@@ -36,54 +36,61 @@ export const run: Command = async (args, io) => {
       : { pretty: Boolean((io.stderr as NodeJS.WriteStream).isTTY) }),
   });
 
-  // The bot is loaded only after the configuration is known to be good: a config error answers at once.
-  const { createBot } = await import('../app.ts');
-  const { startPlatforms } = await import('../channels/platforms.ts');
-  let bot: Awaited<ReturnType<typeof createBot>>;
-  let address: string;
+  // Signals are caught from here on: one that arrives while the bot is still starting stops it as soon as
+  // it is up, instead of killing the process half-way (and a second Ctrl-C does not kill it either).
+  let signalled: (signal: string) => void = () => undefined;
+  const signal = new Promise<string>((resolve) => {
+    signalled = resolve;
+  });
+  const onSignal = (name: string) => () => signalled(name);
+  const onSigint = onSignal('SIGINT');
+  const onSigterm = onSignal('SIGTERM');
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
   try {
-    bot = await createBot({ config, logger });
-    await startPlatforms(bot);
-    address = await bot.listen();
-  } catch (error) {
-    const fix = isCalmdeskError(error) ? `\n${error.fix}` : '';
-    io.stderr.write(
-      `calmdesk could not start: ${error instanceof Error ? error.message : String(error)}${fix}\n`,
+    // The bot is loaded only after the configuration is known to be good: a config error answers at once.
+    const { createBot } = await import('../app.ts');
+    const { startPlatforms } = await import('../channels/platforms.ts');
+    let bot: Awaited<ReturnType<typeof createBot>>;
+    let address: string;
+    try {
+      bot = await createBot({ config, logger });
+      await startPlatforms(bot);
+      address = await bot.listen();
+    } catch (error) {
+      const fix = isCalmdeskError(error) ? `\n${error.fix}` : '';
+      io.stderr.write(
+        `calmdesk could not start: ${error instanceof Error ? error.message : String(error)}${fix}\n`,
+      );
+      return 1;
+    }
+    const ms = Math.round(performance.now() - started);
+    logger.info({ address, store: config.store, data: describeStore(config), ms }, 'calmdesk is ready');
+    io.stdout.write(
+      `calmdesk is ready in ${ms} ms\n  web chat:      ${address}/\n  agent console: ${address}/agent\n`,
     );
-    return 1;
-  }
-  const ms = Math.round(performance.now() - started);
-  logger.info({ address, store: config.store, data: describeStore(config), ms }, 'calmdesk is ready');
-  io.stdout.write(
-    `calmdesk is ready in ${ms} ms\n  web chat:      ${address}/\n  agent console: ${address}/agent\n`,
-  );
 
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info({ signal }, 'stopping: no new messages, finishing the ones in flight');
-      const deadline = setTimeout(() => {
+    logger.info({ signal: await signal }, 'stopping: no new messages, finishing the ones in flight');
+    const deadline = new Promise<number>((resolve) => {
+      setTimeout(() => {
         logger.error('shutdown took too long; exiting anyway');
         resolve(1);
-      }, STOP_DEADLINE_MS);
-      deadline.unref();
-      bot.stop().then(
-        () => {
-          clearTimeout(deadline);
-          logger.info('stopped');
-          logger.flush?.();
-          resolve(0);
-        },
-        (error: unknown) => {
-          clearTimeout(deadline);
-          logger.error({ err: error }, 'shutdown failed');
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+      }, STOP_DEADLINE_MS).unref();
+    });
+    const stopped = bot.stop().then(
+      () => {
+        logger.info('stopped');
+        logger.flush?.();
+        return 0;
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        return 1;
+      },
+    );
+    return await Promise.race([stopped, deadline]);
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  }
 };

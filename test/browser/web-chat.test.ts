@@ -5,17 +5,20 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.ts';
-import { freePort, startCalmdesk } from '../helpers/calmdesk-process.ts';
+import { type CalmdeskProcess, freePort, startCalmdesk } from '../helpers/calmdesk-process.ts';
 
 describe('a buyer in the web chat, across a restart', () => {
   const dir = mkdtempSync(join(tmpdir(), 'calmdesk-webchat-'));
   const artifacts = join('test-results', 'web-chat');
   let browser: Browser;
+  // Whatever happens in the test, no calmdesk process outlives it.
+  const running: CalmdeskProcess[] = [];
 
   beforeAll(async () => {
     browser = await launchChromium();
   });
   afterAll(async () => {
+    await Promise.all(running.map((p) => p.stop()));
     await browser?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -27,6 +30,7 @@ describe('a buyer in the web chat, across a restart', () => {
       CALMDESK_DB_PATH: join(dir, 'calmdesk.db'),
     };
     const first = await startCalmdesk(env);
+    running.push(first);
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await page.goto(`${first.url}/`);
@@ -59,6 +63,7 @@ describe('a buyer in the web chat, across a restart', () => {
 
     // Restarted on the same file and address: the page shows the whole conversation again.
     const second = await startCalmdesk(env);
+    running.push(second);
     await page.reload();
     await expect
       .poll(() => page.locator('.msg.bot').first().innerText(), { timeout: 10_000 })

@@ -17,8 +17,9 @@ import type { Threat } from './types.ts';
 const THREAT_PATTERNS: [Threat, RegExp][] = [
   [
     'bad_review',
-    // "一星" alone is a rating in a review ("一星是给快递的"); given to the shop it is a threat.
-    /差评|(?:给(?:你们|你|他们|商家|店家|这家)?|打)(?:个)?(?:一星|1星|零分|低分)|bad review|negative review|1[- ]star|one[- ]star|zero stars?|review (?:bomb|you)|leave (?:a )?(?:bad|negative|terrible|honest) (?:review|feedback)|negative feedback|rate you (?:badly|low)/i,
+    // "一星" alone is a rating in a review ("一星是给快递的", "给一星的理由是…"); given to the shop it
+    // is a threat.
+    /差评|(?<!为什么)(?:给(?:你们|你|他们|商家|店家|这家)?|打)(?:个)?(?:一星|1星|零分|低分)(?!的理由|的原因|是因为)|bad review|negative review|1[- ]star|one[- ]star|zero stars?|review (?:bomb|you)|leave (?:a )?(?:bad|negative|terrible|honest) (?:review|feedback)|negative feedback|rate you (?:badly|low)/i,
   ],
   [
     'platform_complaint',
@@ -30,7 +31,7 @@ const THREAT_PATTERNS: [Threat, RegExp][] = [
   ],
   [
     'exposure',
-    /曝光|发微博|发抖音|发小红书|发朋友圈|媒体|记者|黑猫投诉|上热搜|让大家都知道|挂你们|挂到网上|expose you|go viral|(?:post|share|put|tweet|blast)\b.{0,30}\b(?:social media|twitter|tiktok|reddit|facebook|instagram|youtube|online|everywhere)|tell everyone|contact the (?:news|media|press)|journalist/i,
+    /(?<!拍照|照片|相机|镜头|过度|过)曝光(?!都|很|严重|过度|不足|度|值|时间|补偿)|发微博|发抖音|发小红书|发朋友圈|媒体|记者|黑猫投诉|上热搜|让大家都知道|挂你们|挂到网上|expose you|go viral|(?:post|share|put|tweet|blast)\b.{0,30}\b(?:social media|twitter|tiktok|reddit|facebook|instagram|youtube|online|everywhere)|tell everyone|contact the (?:news|media|press)|journalist/i,
   ],
   [
     'lawyer',

@@ -1,7 +1,8 @@
 import { CalmdeskError } from '../core/errors.ts';
+import { splitClauses } from './clauses.ts';
 import { DEFAULT_FEATURES, extractFeatures, FeatureBag, type FeatureConfig } from './features.ts';
 import { normalizeText } from './normalize.ts';
-import { choosePrecedence } from './precedence.ts';
+import { choosePrecedence, PRECEDENCE_GROUPS, precedenceRank } from './precedence.ts';
 
 /**
  * The intent engine: hashed word and character n-gram features with sublinear TF-IDF, each block
@@ -9,13 +10,15 @@ import { choosePrecedence } from './precedence.ts';
  * descent with shrinking (the LIBLINEAR solver behind scikit-learn's LinearSVC), all in typed arrays.
  * Scores become probabilities by a temperature-scaled softmax; the temperature is fitted on held-out
  * scores (negative log-likelihood), and a top probability under `threshold` maps to `fallback`.
+ * A message of several clauses is also read clause by clause (`clauseMin`), and INTENTS.md precedence
+ * chooses among what the whole and its confident clauses say (see `decide`).
  *
  * Features are hashed to 32 bits, and only those seen in training get a weight row, so there are no
  * collisions to speak of and the model holds no empty rows.
  */
 
 /** Bump when features or training change: cached models of another version are retrained. */
-export const ENGINE_VERSION = 'svm-ngram-10';
+export const ENGINE_VERSION = 'svm-ngram-11';
 
 export interface EngineOptions {
   features?: Partial<FeatureConfig>;
@@ -38,6 +41,8 @@ export interface EngineOptions {
   temperature?: number;
   /** Score at which a label's detector fires for INTENTS.md precedence (none: plain arg-max). */
   precedenceTheta?: number;
+  /** Probability at which a clause's own top label counts for precedence (none: clauses not read). */
+  clauseMin?: number;
   seed?: number;
 }
 
@@ -50,6 +55,26 @@ export interface Classification {
   intent: string;
   confidence: number;
   ranking: { intent: string; confidence: number }[];
+}
+
+/** Raw scores of a message: of the whole, and of each clause when there are several. */
+export interface MessageScores {
+  whole: Float64Array;
+  clauses: Float64Array[];
+}
+
+/** A message's scores made ready for deciding: probabilities of the whole, each clause's top label. */
+export interface PreparedScores {
+  whole: Float64Array;
+  p: Float64Array;
+  clauseTops: { label: number; p: number }[];
+}
+
+/** The knobs of `Engine.decide` that cross-validation tunes. */
+export interface DecisionParams {
+  precedenceTheta: number;
+  clauseMin: number;
+  threshold: number;
 }
 
 interface SparseVector {
@@ -69,6 +94,8 @@ export interface SerializedEngine {
   fallback: string | null;
   /** null: precedence off. */
   precedence_theta: number | null;
+  /** null: clauses are not read on their own. */
+  clause_min: number | null;
   keys: string;
   idf: string;
   /** Weights quantised to int8 per feature row (base64), with one float scale per row. */
@@ -78,6 +105,8 @@ export interface SerializedEngine {
 }
 
 const BIAS = 1;
+/** Precedence group of the dialogue acts and out_of_scope. */
+const LAST_GROUP = PRECEDENCE_GROUPS.length - 1;
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -159,6 +188,20 @@ class KeyIndex {
   }
 }
 
+/** The three labels of highest probability, best first. */
+function topThree(labels: readonly string[], p: Float64Array): { intent: string; confidence: number }[] {
+  const order: number[] = [];
+  for (let c = 0; c < p.length; c++) {
+    let at = order.length;
+    while (at > 0 && p[order[at - 1]!]! < p[c]!) at -= 1;
+    if (at < 3) {
+      order.splice(at, 0, c);
+      if (order.length > 3) order.pop();
+    }
+  }
+  return order.map((c) => ({ intent: labels[c]!, confidence: p[c]! }));
+}
+
 /** Softmax of `scores / temperature` into `out`. */
 function softmax(scores: Float64Array, temperature: number, out: Float64Array): void {
   let max = Number.NEGATIVE_INFINITY;
@@ -193,6 +236,7 @@ export class Engine {
     public threshold: number,
     public fallback: string | undefined,
     public precedenceTheta = Number.POSITIVE_INFINITY,
+    public clauseMin = Number.POSITIVE_INFINITY,
   ) {
     this.index = new KeyIndex(keys);
   }
@@ -232,7 +276,7 @@ export class Engine {
     return { idx: idx.subarray(0, n), val: val.subarray(0, n) };
   }
 
-  /** Raw SVM scores, one per label. */
+  /** Raw SVM scores, one per label (of the whole message). */
   scores(text: string): Float64Array {
     return this.scoreVector(this.vectorize(text));
   }
@@ -242,10 +286,19 @@ export class Engine {
     const s = new Float64Array(C);
     for (let c = 0; c < C; c++) s[c] = this.bias[c]!;
     const w = this.weights;
+    // Unrolled by four: the loop is the hot path of every message (a third faster in V8).
+    const C4 = C - (C % 4);
     for (let j = 0; j < x.idx.length; j++) {
       const v = x.val[j]!;
-      const base = x.idx[j]! * C;
-      for (let c = 0; c < C; c++) s[c]! += v * w[base + c]!;
+      let p = x.idx[j]! * C;
+      let c = 0;
+      for (; c < C4; c += 4, p += 4) {
+        s[c]! += v * w[p]!;
+        s[c + 1]! += v * w[p + 1]!;
+        s[c + 2]! += v * w[p + 2]!;
+        s[c + 3]! += v * w[p + 3]!;
+      }
+      for (; c < C; c++, p++) s[c]! += v * w[p]!;
     }
     return s;
   }
@@ -258,46 +311,98 @@ export class Engine {
     return p;
   }
 
+  /**
+   * Scores of a message (folded and lower-cased): of the whole, and of each clause when it has more
+   * than one (`clauses` is empty otherwise, or when clause reading is off).
+   */
+  messageScores(normalized: string): MessageScores {
+    const whole = this.scoreVector(this.vectorizeNormalized(normalized));
+    if (!Number.isFinite(this.clauseMin)) return { whole, clauses: [] };
+    const parts = splitClauses(normalized);
+    if (parts.length <= 1) return { whole, clauses: [] };
+    return { whole, clauses: parts.map((part) => this.scoreVector(this.vectorizeNormalized(part))) };
+  }
+
   classify(text: string): Classification {
     return this.classifyNormalized(normalizeText(text));
   }
 
   /** Like `classify` for text already folded and lower-cased (`normalizeText`). */
   classifyNormalized(normalized: string): Classification {
-    const s = this.scoreVector(this.vectorizeNormalized(normalized));
-    const p = new Float64Array(s.length);
-    softmax(s, this.temperature, p);
-    return this.decide(s, p);
+    return this.decide(this.messageScores(normalized));
   }
 
-  /** Scores of text already folded and lower-cased. */
+  /** Scores of text already folded and lower-cased (the whole message). */
   scoresNormalized(normalized: string): Float64Array {
     return this.scoreVector(this.vectorizeNormalized(normalized));
   }
 
   /**
-   * The decision from raw scores and their probabilities: the fallback when the top probability is
-   * under the threshold, else the label chosen by precedence (or the top one).
+   * The decision from a message's scores. The whole message gives the label chosen by precedence
+   * among its detectors that fire (or the top one); a clause whose own top label is confident
+   * (probability ≥ `clauseMin`) and comes earlier in INTENTS.md precedence takes over, so a defect
+   * reported in one clause beats a grumble or a request in another. With no confident clause, a top
+   * probability under the threshold gives the fallback.
    */
-  decide(s: Float64Array, p: Float64Array): Classification {
-    const order: number[] = [];
-    for (let c = 0; c < p.length; c++) {
-      let at = order.length;
-      while (at > 0 && p[order[at - 1]!]! < p[c]!) at -= 1;
-      if (at < 3) {
-        order.splice(at, 0, c);
-        if (order.length > 3) order.pop();
+  decide(m: MessageScores, params: DecisionParams = this): Classification {
+    const prepared = this.prepare(m);
+    const ranking = topThree(this.labels, prepared.p);
+    const choice = this.choose(prepared, params.precedenceTheta, params.clauseMin);
+    const top = ranking[0]!;
+    if (
+      !choice.fromClause &&
+      this.fallback !== undefined &&
+      top.confidence < params.threshold &&
+      top.intent !== this.fallback
+    ) {
+      const fallbackIndex = this.labels.indexOf(this.fallback);
+      const own = fallbackIndex >= 0 ? prepared.p[fallbackIndex]! : 0;
+      const confidence = Math.max(own, 1 - top.confidence);
+      return { intent: this.fallback, confidence, ranking };
+    }
+    const intent = this.labels[choice.label]!;
+    return { intent, confidence: choice.confidence, ranking };
+  }
+
+  /** Probabilities of the whole message and the top label of each clause (see `decide`). */
+  prepare(m: MessageScores): PreparedScores {
+    const p = new Float64Array(m.whole.length);
+    softmax(m.whole, this.temperature, p);
+    const clauseTops: { label: number; p: number }[] = [];
+    if (m.clauses.length > 0) {
+      const q = new Float64Array(p.length);
+      for (const clause of m.clauses) {
+        softmax(clause, this.temperature, q);
+        let top = 0;
+        for (let c = 1; c < q.length; c++) if (q[c]! > q[top]!) top = c;
+        clauseTops.push({ label: top, p: q[top]! });
       }
     }
-    const ranking = order.map((c) => ({ intent: this.labels[c]!, confidence: p[c]! }));
-    const top = ranking[0]!;
-    if (this.fallback !== undefined && top.confidence < this.threshold && top.intent !== this.fallback) {
-      const fallbackIndex = this.labels.indexOf(this.fallback);
-      const own = fallbackIndex >= 0 ? p[fallbackIndex]! : 0;
-      return { intent: this.fallback, confidence: Math.max(own, 1 - top.confidence), ranking };
+    return { whole: m.whole, p, clauseTops };
+  }
+
+  /** The label chosen by precedence over the whole message and its confident clauses. */
+  choose(
+    prepared: PreparedScores,
+    theta: number,
+    clauseMin: number,
+  ): { label: number; confidence: number; fromClause: boolean } {
+    let label = choosePrecedence(this.labels, prepared.whole, theta);
+    let confidence = prepared.p[label]!;
+    let fromClause = false;
+    for (const top of prepared.clauseTops) {
+      if (top.p < clauseMin) continue;
+      const rank = precedenceRank(this.labels[top.label]!);
+      const current = precedenceRank(this.labels[label]!);
+      // Inside a group the more confident wins, but a clause's "ok" or "hello" never displaces what
+      // the whole message says about the other dialogue acts.
+      if (rank < current || (rank === current && rank < LAST_GROUP && top.p > confidence)) {
+        label = top.label;
+        confidence = top.p;
+        fromClause = true;
+      }
     }
-    const chosen = choosePrecedence(this.labels, s, this.precedenceTheta);
-    return { intent: this.labels[chosen]!, confidence: p[chosen]!, ranking };
+    return { label, confidence, fromClause };
   }
 
   toJSON(): SerializedEngine {
@@ -311,6 +416,7 @@ export class Engine {
       threshold: this.threshold,
       fallback: this.fallback ?? null,
       precedence_theta: Number.isFinite(this.precedenceTheta) ? this.precedenceTheta : null,
+      clause_min: Number.isFinite(this.clauseMin) ? this.clauseMin : null,
       keys: toBase64(this.keys),
       idf: toBase64(this.idf),
       ...quantize(this.weights, this.labels.length),
@@ -346,6 +452,7 @@ export class Engine {
       json.threshold,
       json.fallback ?? undefined,
       json.precedence_theta ?? Number.POSITIVE_INFINITY,
+      json.clause_min ?? Number.POSITIVE_INFINITY,
     );
   }
 }
@@ -619,6 +726,7 @@ export function trainEngine(examples: readonly Example[], options: EngineOptions
     options.threshold ?? 0,
     options.fallback,
     options.precedenceTheta ?? Number.POSITIVE_INFINITY,
+    options.clauseMin ?? Number.POSITIVE_INFINITY,
   );
 }
 

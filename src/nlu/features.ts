@@ -33,7 +33,7 @@ export interface FeatureConfig {
 
 export const DEFAULT_FEATURES: FeatureConfig = {
   charMin: 2,
-  charMax: 5,
+  charMax: 4,
   hanMax: 3,
   wordBigrams: true,
   crossWord: false,

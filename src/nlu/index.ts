@@ -4,7 +4,7 @@ import { angerScore, detectThreats } from './emotion.ts';
 import type { Classification, Engine } from './engine.ts';
 import { extractEntities } from './entities.ts';
 import { loadOrTrainModel } from './intent-model.ts';
-import { applyIntentRules } from './intent-rules.ts';
+import { applyIntentRules, textForClassifier } from './intent-rules.ts';
 import { detectLanguage } from './language.ts';
 import { capText, foldText } from './normalize.ts';
 import { warmUpSegmenter } from './segment.ts';
@@ -117,7 +117,7 @@ export function analyze(engine: Engine, text: string, options: AnalyzeOptions = 
       ...(options.now ? { now: options.now } : {}),
     });
 
-    const classified: Classification = engine.classifyNormalized(lower);
+    const classified: Classification = engine.classifyNormalized(textForClassifier(lower));
     const classifiedIntent = asIntent(classified.intent);
     const ranking = classified.ranking.map((r) => ({
       intent: asIntent(r.intent),

@@ -2,23 +2,26 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { detectThreats } from './emotion.ts';
 import {
   ENGINE_VERSION,
   Engine,
   type EngineOptions,
   type Example,
   fitTemperature,
-  probabilitiesOf,
+  type MessageScores,
   type SerializedEngine,
   trainEngine,
 } from './engine.ts';
 import { examplesOf, type IntentsSet, intentsContentHash, loadIntents } from './intents-file.ts';
-import { choosePrecedence, precedenceRank } from './precedence.ts';
+import { normalizeText } from './normalize.ts';
+import { precedenceRank } from './precedence.ts';
 
 /**
- * The shipped intent model: the engine trained on intents/*.yaml, its temperature and out_of_scope
- * threshold chosen by 5-fold cross-validation on the same examples (never on evaluation data), cached
- * as <hash>.json where the hash covers the intents files, the engine version and these options.
+ * The shipped intent model: the engine trained on intents/*.yaml, its temperature, out_of_scope
+ * threshold, precedence margin and clause confidence chosen by 5-fold cross-validation on the same
+ * examples (never on evaluation data), cached as <hash>.json where the hash covers the intents files,
+ * the engine version and these options.
  */
 export const INTENT_MODEL_OPTIONS: EngineOptions = { c: 3, charWeight: 1.5, minDf: 1 };
 const FOLDS = 5;
@@ -44,18 +47,24 @@ export function modelHash(intentsContentHash: string): string {
 }
 
 function macroF1(truth: string[], predicted: string[]): number {
+  // One pass over the pairs: the search below calls this a few thousand times.
+  const tp = new Map<string, number>();
+  const fp = new Map<string, number>();
+  const fn = new Map<string, number>();
+  for (let i = 0; i < truth.length; i++) {
+    const t = truth[i]!;
+    const p = predicted[i]!;
+    if (t === p) tp.set(t, (tp.get(t) ?? 0) + 1);
+    else {
+      fp.set(p, (fp.get(p) ?? 0) + 1);
+      fn.set(t, (fn.get(t) ?? 0) + 1);
+    }
+  }
   const labels = new Set(truth);
   let sum = 0;
   for (const label of labels) {
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    for (let i = 0; i < truth.length; i++) {
-      if (predicted[i] === label && truth[i] === label) tp += 1;
-      else if (predicted[i] === label) fp += 1;
-      else if (truth[i] === label) fn += 1;
-    }
-    sum += tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+    const hits = tp.get(label) ?? 0;
+    sum += hits === 0 ? 0 : (2 * hits) / (2 * hits + (fp.get(label) ?? 0) + (fn.get(label) ?? 0));
   }
   return sum / Math.max(labels.size, 1);
 }
@@ -67,15 +76,28 @@ function joinExamples(a: string, b: string, language: string): string {
 }
 
 interface Scored {
-  scores: Float64Array;
+  scores: MessageScores;
+  /** Index of the fold engine that scored it. */
+  fold: number;
   truth: string;
+  /** The message carries a threat (INTENTS.md precedence 2: a complaint, unless health comes first). */
+  threat: boolean;
 }
+
+/** A complaint that threatens ranks right after health (INTENTS.md precedence 2). */
+function rankOf(e: Example & { threat?: boolean }): number {
+  return e.intent === 'complaint' && e.threat ? 0.5 : precedenceRank(e.intent);
+}
+
+const THETAS = [Number.POSITIVE_INFINITY, 1, 0.8, 0.6, 0.4, 0.3, 0.2, 0.1, 0];
+const CLAUSE_MINS = [Number.POSITIVE_INFINITY, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5];
 
 /**
  * Trains the engine on all examples after cross-validating the softmax temperature, the out_of_scope
- * threshold and the precedence margin. The held-out folds are scored as they are and as pairs of
- * examples of different precedence groups joined into one message (labelled by INTENTS.md
- * precedence), so the margin learns how to read messages that say two things.
+ * threshold, the precedence margin and the confidence at which a clause counts on its own. The
+ * held-out folds are scored as they are and as pairs of examples of different precedence groups
+ * joined into one message (labelled by INTENTS.md precedence, a threat making a complaint), so the
+ * margins learn how to read messages that say two things.
  * `onProgress(done, total)` counts the trainings (folds + the final one).
  */
 export function trainIntentModel(
@@ -83,6 +105,7 @@ export function trainIntentModel(
   onProgress?: (done: number, total: number) => void,
 ): { engine: Engine; crossValidation: { accuracy: number; macro_f1: number } } {
   const total = FOLDS + 1;
+  const marked = examples.map((e) => ({ ...e, threat: detectThreats(e.text).length > 0 }));
   // Stratified folds: every intent is spread over all folds.
   const fold = new Int32Array(examples.length);
   const seen = new Map<string, number>();
@@ -93,49 +116,78 @@ export function trainIntentModel(
   });
   const singles: Scored[] = [];
   const pairs: Scored[] = [];
-  let labels: string[] = [];
+  const engines: Engine[] = [];
+  const reading = { ...INTENT_MODEL_OPTIONS, clauseMin: 0 };
   for (let k = 0; k < FOLDS; k++) {
     const train = examples.filter((_, i) => fold[i] !== k);
-    const held = examples.filter((_, i) => fold[i] === k);
-    const engine = trainEngine(train, INTENT_MODEL_OPTIONS);
-    labels = engine.labels;
-    for (const e of held) singles.push({ scores: engine.scores(e.text), truth: e.intent });
+    const held = marked.filter((_, i) => fold[i] === k);
+    const engine = trainEngine(train, reading);
+    engines.push(engine);
+    const score = (text: string): MessageScores => engine.messageScores(normalizeText(text));
+    for (const e of held) singles.push({ scores: score(e.text), fold: k, truth: e.intent, threat: e.threat });
     for (let i = 0; i < held.length; i++) {
       const a = held[i]!;
       for (let step = 1; step < 40; step++) {
         const b = held[(i * 31 + step * 17) % held.length]!;
         if ((b.language ?? '') !== (a.language ?? '')) continue;
-        const ra = precedenceRank(a.intent);
-        const rb = precedenceRank(b.intent);
+        const ra = rankOf(a);
+        const rb = rankOf(b);
         if (ra === rb) continue;
         const text = joinExamples(a.text, b.text, a.language ?? 'en');
-        pairs.push({ scores: engine.scores(text), truth: ra < rb ? a.intent : b.intent });
+        pairs.push({
+          scores: score(text),
+          fold: k,
+          truth: ra < rb ? a.intent : b.intent,
+          threat: a.threat || b.threat,
+        });
         break;
       }
     }
     onProgress?.(k + 1, total);
   }
+  const labels = engines[0]!.labels;
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
   const temperature = fitTemperature(
-    singles.map((x) => x.scores),
+    singles.map((x) => x.scores.whole),
     singles.map((x) => labelIndex.get(x.truth) ?? 0),
   );
+  for (const engine of engines) engine.temperature = temperature;
   const all = [...singles, ...pairs];
   const truth = all.map((x) => x.truth);
-  const probabilities = all.map((x) => probabilitiesOf(x.scores, temperature));
-  const topP = probabilities.map((p) => Math.max(...p));
+  const prepared = all.map((x) => engines[x.fold]!.prepare(x.scores));
+  const topP = prepared.map((x) => Math.max(...x.p));
+  const topIsFallback = prepared.map((x) => labels[x.p.indexOf(Math.max(...x.p))] === FALLBACK);
   const hasFallback = labelIndex.has(FALLBACK);
-  let best = { f1: -1, accuracy: 0, threshold: 0, theta: Number.POSITIVE_INFINITY };
-  for (const theta of [Number.POSITIVE_INFINITY, 1, 0.8, 0.6, 0.4]) {
-    const chosen = all.map((x) => labels[choosePrecedence(labels, x.scores, theta)]!);
-    for (let t = 0; t <= 0.9001; t += 0.025) {
-      if (!hasFallback && t > 0) break;
-      const predicted = chosen.map((c, i) => (topP[i]! < t ? FALLBACK : c));
-      const f1 = macroF1(truth, predicted);
-      // Ties go to the higher threshold: real messages are less tidy than the examples.
-      if (f1 >= best.f1 - 1e-9) {
-        const accuracy = predicted.filter((p, i) => p === truth[i]).length / truth.length;
-        best = { f1, accuracy, threshold: t, theta };
+  const health = labelIndex.get('health_safety');
+  let best = {
+    f1: -1,
+    accuracy: 0,
+    threshold: 0,
+    theta: Number.POSITIVE_INFINITY,
+    clauseMin: Number.POSITIVE_INFINITY,
+  };
+  for (const theta of THETAS) {
+    for (const clauseMin of CLAUSE_MINS) {
+      const choices = all.map((x, i) => {
+        const choice = engines[x.fold]!.choose(prepared[i]!, theta, clauseMin);
+        // As analyze does: a threat makes a complaint unless health comes first.
+        const label =
+          x.threat && choice.label !== health && labelIndex.has('complaint')
+            ? 'complaint'
+            : labels[choice.label]!;
+        return { label, fromClause: choice.fromClause };
+      });
+      for (let t = 0; t <= 0.9001; t += 0.025) {
+        if (!hasFallback && t > 0) break;
+        const predicted = choices.map((c, i) =>
+          !c.fromClause && topP[i]! < t && !topIsFallback[i] ? FALLBACK : c.label,
+        );
+        const f1 = macroF1(truth, predicted);
+        // Ties go to the higher threshold: real messages are less tidy than the examples.
+        if (f1 >= best.f1 - 1e-9) {
+          const accuracy = predicted.filter((p, i) => p === truth[i]).length / truth.length;
+          best = { f1, accuracy, threshold: t, theta, clauseMin };
+        }
       }
     }
   }
@@ -144,6 +196,7 @@ export function trainIntentModel(
     temperature,
     threshold: best.threshold,
     precedenceTheta: best.theta,
+    clauseMin: best.clauseMin,
     ...(hasFallback ? { fallback: FALLBACK } : {}),
   });
   onProgress?.(total, total);

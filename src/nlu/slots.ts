@@ -10,8 +10,16 @@ import type { Intent, ItemCondition, Problem, Remedy } from './types.ts';
 const NEGATION =
   /(不要|不想|不用|不需要|不是要|别|没有要|don't want|do not want|don't need|no need for|not)\s*(a |an |the )?$/i;
 
+/** Global twins of the cue patterns, compiled once (every message runs them). */
+const GLOBAL = new WeakMap<RegExp, RegExp>();
+
 function matches(re: RegExp, text: string): boolean {
-  const global = new RegExp(re.source, 'gi');
+  let global = GLOBAL.get(re);
+  if (!global) {
+    global = new RegExp(re.source, 'gi');
+    GLOBAL.set(re, global);
+  }
+  global.lastIndex = 0;
   for (let m = global.exec(text); m !== null; m = global.exec(text)) {
     if (!NEGATION.test(text.slice(Math.max(0, m.index - 10), m.index))) return true;
     if (m[0].length === 0) global.lastIndex += 1;
@@ -21,7 +29,7 @@ function matches(re: RegExp, text: string): boolean {
 
 /** Health cues strong enough to decide the intent on their own (INTENTS.md precedence 1). */
 export const HEALTH_CUES =
-  /过敏|红肿|起疹|疹子|起红点|起痘|烂脸|刺痛|灼伤|烧伤|烫伤|受伤|划伤|割伤|流血|拉肚子|腹泻|呕吐|上吐下泻|食物中毒|中毒|冒烟|起火|着火|爆炸|自燃|漏电|触电|电到|窒息|噎住|送医|住院|看医生|医院|allergic|allergy|rash|hives|swollen|swelling|burned|burnt|burns|injured|injury|hurt (?:my|his|her|our)|bleeding|cut (?:my|his|her)|food poisoning|poisoned|vomit|throwing up|diarrh|got sick|made (?:me|us|him|her|my \w+) sick|caught fire|on fire|(?:started|was|is|began) smoking|smoke came out|exploded|explosion|electric shock|shocked me|choking|choked|hospital|emergency room|see a doctor|went to the doctor/i;
+  /过敏|红肿|肿了|肿起|起疹|疹子|起红点|起痘|长痘|爆痘|烂脸|(?<!不痛不)痒|脱皮|头晕|发烧|发炎|感染|淤青|发麻|闹肚子|肚子痛|肚子疼|割破|砸到|夹到|夹伤|烫到|异物|不明物|吃出|喝出|火花|刺痛|灼伤|烧伤|烫伤|受伤|划伤|割伤|流血|拉肚子|腹泻|呕吐|上吐下泻|食物中毒|中毒|冒烟|起火|着火|爆炸|自燃|漏电|触电|电到|窒息|噎住|送医|住院|看医生|医院|allergic|allergy|rash|hives|swollen|swelling|burned|burnt|burns|injured|injury|hurt (?:my|his|her|our)|bleeding|cut (?:my|his|her)|food poisoning|poisoned|vomit|throwing up|threw up|infection|infected|bruis|diarrh|got sick|made (?:me|us|him|her|my \w+) sick|caught fire|on fire|(?:started|was|is|began) smoking|smoke came out|exploded|explosion|electric shock|shocked me|choking|choked|hospital|emergency room|see a doctor|went to the doctor/i;
 
 const PROBLEM_RULES: [Problem, RegExp][] = [
   ['health', HEALTH_CUES],
@@ -31,19 +39,19 @@ const PROBLEM_RULES: [Problem, RegExp][] = [
   ],
   [
     'wrong_item',
-    /发错|送错|寄错|不是我买的|不是我要的|不是我拍的|颜色不对|尺码不对|尺寸不对|型号不对|款式不对|货不对|规格不对|发成了|wrong (?:item|size|colou?r|model|product|one|thing|book|version)|not what i (?:ordered|bought)|different (?:item|colou?r|size|model|product) than|sent me (?:the )?wrong|instead of (?:the|what)/i,
+    /发错|送错|寄错|不是我买的|不是我要的|不是我拍的|颜色不对|尺码不对|尺寸不对|型号不对|款式不对|货不对|规格不对|发成了|(?:拍|买|选|订|要|下单)的(?:是|明明是)[^,.!?;，。！？；]{1,12}[,，\s]*(?:给我发|发来|发了|收到|来了|到手)[^,.!?;，。！？；]{0,4}是|wrong (?:item|size|colou?r|model|product|one|thing|book|version)|not what i (?:ordered|bought)|different (?:item|colou?r|size|model|product) than|sent me (?:the )?wrong|instead of (?:the|what)/i,
   ],
   [
     'missing',
-    /少发|漏发|少了|少一|缺了|缺少|缺配件|没有配件|配件没|赠品没|没有赠品|空盒|空包|空的盒|只收到一|只有一个|missing|only (?:got|received) (?:one|1|half|part)|not included|wasn't included|empty box|empty package|incomplete|short shipped|one (?:is|was) missing/i,
+    /少发|漏发|少了|少一|缺了|缺少|缺配件|没有配件|配件没|赠品没|没有赠品|赠品呢|空盒|空包|空的盒|只收到一|只有一个|说好的[^,.!?;，。！？；]{0,10}(?:没有|呢|没送|没给|没发)|(?:都|也)没(?:有)?送|没送一个|missing|only (?:got|received) (?:one|1|half|part)|not included|wasn't included|empty box|empty package|incomplete|short shipped|one (?:is|was) missing/i,
   ],
   [
     'quality',
-    /质量|坏了|坏掉|不能用|用不了|没法用|不工作|没反应|不好使|不理想|没手感|手感差|卡顿|很卡|太卡|死机|乱码|自动关机|盗版|错别字|翻新|以次充好|山寨|次品|残次|色差|不新鲜|不甜|口感差|口感不好|太硬|太薄|刀痕|亮点|坏点|不清晰|断了|易断|容易断|不亮|不响|开不了机|开不机|充不进电|充不上电|不充电|假货|假的|高仿|山寨|与描述不符|描述不符|货不对板|掉色|褪色|起球|开线|脱线|异味|臭味|色差|瑕疵|故障|失灵|卡顿|死机|发霉|变质|过期|做工差|doesn'?t work|does not work|not working|stopped working|won'?t (?:turn on|charge|work|start)|defective|faulty|fake|counterfeit|knock-?off|not as described|poor quality|low quality|cheap quality|fell apart|falls apart|malfunction|dead on arrival|expired|mou?ldy|rotten|smells|faded|pilling|stitching/i,
+    /质量|坏了|坏掉|不能用|用不了|没法用|不工作|没反应|不好使|不理想|没手感|手感差|卡顿|很卡|太卡|死机|乱码|自动关机|盗版|错别字|翻新|以次充好|山寨|次品|残次|色差|不新鲜|不甜|口感差|口感不好|太硬|太薄|刀痕|亮点|坏点|不清晰|断了|易断|容易断|不亮|不响|开不了机|开不机|充不进电|充不上电|不充电|假货|假的|高仿|山寨|与描述不符|描述不符|货不对板|掉色|褪色|起球|开线|脱线|异味|臭味|色差|瑕疵|故障|失灵|卡顿|死机|发霉|变质|过期|做工差|烂了|烂的|坏成|坏完|坏的|卡的要死|卡得要死|卡着不动|卡死|自动重启|不够结实|松动|不流畅|头皮屑|头屑|线头|缩水|开胶|货不对版|不符合描述|(?:质量|做工|信号|音质|音效|画质|屏幕|电池|续航|待机|口感|味道|手感|效果|性能|料子|面料|材质|颜色|系统|软件)[^,.!?;，。！？；]{0,4}(?:差|不好|不行|一般|不怎么样|对不上|不符|不清晰|太硬|太薄|粗糙|垃圾|撑不)|doesn'?t work|broke down|keeps? (?:freezing|crashing|restarting|dying)|overheat|(?:quality|battery|sound|screen|signal|fabric|material) (?:is|was) (?:poor|bad|terrible|awful|horrible|cheap)|does not work|not working|stopped working|won'?t (?:turn on|charge|work|start)|defective|faulty|fake|counterfeit|knock-?off|not as described|poor quality|low quality|cheap quality|fell apart|falls apart|malfunction|dead on arrival|expired|mou?ldy|rotten|smells|faded|pilling|stitching/i,
   ],
   [
     'delivery',
-    /没收到|未收到|还没收到|没到|还没到|还不到|没送到|还没发货|没发货|不发货|未发货|迟迟不发|物流不动|物流没更新|物流不更新|物流停|丢件|丢了|快递丢|被签收|显示签收|催发货|催一下|催单|什么时候发货|什么时候到|到哪了|到哪里了|where is my (?:order|package|parcel|stuff|item)|hasn'?t (?:arrived|shipped|been delivered)|has not (?:arrived|shipped)|not (?:arrived|received|delivered|shipped)|didn'?t (?:receive|arrive|get it)|never (?:arrived|received|came|got)|tracking (?:hasn'?t|not|doesn'?t)|stuck|still waiting|lost (?:in transit|package|parcel)|marked (?:as )?delivered|late delivery|delayed/i,
+    /没收到|未收到|还没收到|没到|还没到|还不到|没送到|(?:物流|快递|配送|送货|发货)[^,.!?;，。！？；]{0,6}(?:太慢|很慢|超慢|真慢|慢死|慢得|特别慢|太差|很差|极差)|速度太慢|还没发货|没发货|不发货|未发货|迟迟不发|物流不动|物流没更新|物流不更新|物流停|丢件|丢了|快递丢|被签收|显示签收|催发货|催一下|催单|什么时候发货|什么时候到|到哪了|到哪里了|where is my (?:order|package|parcel|stuff|item)|hasn'?t (?:arrived|shipped|been delivered)|has not (?:arrived|shipped)|not (?:arrived|received|delivered|shipped)|didn'?t (?:receive|arrive|get it)|never (?:arrived|received|came|got)|tracking (?:hasn'?t|not|doesn'?t)|stuck|still waiting|lost (?:in transit|package|parcel)|marked (?:as )?delivered|late delivery|delayed/i,
   ],
   [
     'ordered_wrong',

@@ -98,6 +98,14 @@ describe('analyze: INTENTS.md definitions the model alone could miss', () => {
     expect(nlu.analyze('没有了，谢谢').intent).toBe('thanks');
   });
 
+  it('itching after use is a health matter', () => {
+    expect(nlu.analyze('这个沐浴露用完以后全身发痒').intent).toBe('health_safety');
+  });
+
+  it('asking about the refund rules is a policy question, not a refund request', () => {
+    expect(nlu.analyze('tell me about your refund policy').intent).toBe('policy_question');
+  });
+
   it('an invoice question is out of scope', () => {
     expect(nlu.analyze('发票什么时候开给我').intent).toBe('out_of_scope');
   });

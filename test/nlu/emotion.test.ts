@@ -24,6 +24,13 @@ describe('threats', () => {
     expect(threats("don't worry, I won't leave a bad review")).toEqual([]);
     expect(threats('订单2026123150001')).toEqual([]);
   });
+
+  it('a review explaining its rating, or a photo that is over-exposed, threatens nobody', () => {
+    expect(threats('给一星的原因是包装太简陋')).toEqual([]);
+    expect(threats('晚上拍照曝光严重')).toEqual([]);
+    expect(threats('再不退款就给你们一星')).toEqual(['bad_review']);
+    expect(threats('我要曝光你们')).toEqual(['exposure']);
+  });
 });
 
 describe('anger', () => {

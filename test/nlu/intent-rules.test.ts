@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { detectThreats } from '../../src/nlu/emotion.ts';
+import { applyIntentRules, textForClassifier } from '../../src/nlu/intent-rules.ts';
+import { normalizeText } from '../../src/nlu/normalize.ts';
+import type { Intent } from '../../src/nlu/types.ts';
+
+/** What the rules decide when the classifier read `text` as `intent` (runner-up `second`). */
+function decided(text: string, intent: Intent, second: Intent = 'out_of_scope'): Intent {
+  const lower = normalizeText(text);
+  return applyIntentRules({
+    lower,
+    intent,
+    confidence: 0.6,
+    ranking: [
+      { intent, confidence: 0.6 },
+      { intent: second, confidence: 0.3 },
+    ],
+    threats: detectThreats(lower),
+    entities: [],
+    hasPhoto: false,
+  }).intent;
+}
+
+describe('INTENTS.md precedence after the classifier', () => {
+  it('a grumble about the service that names a defect is that problem report', () => {
+    expect(decided('客服爱理不理的，手机用两天就死机', 'complaint')).toBe('quality_issue');
+    expect(decided('support never answers and the kettle stopped working', 'complaint')).toBe(
+      'quality_issue',
+    );
+  });
+
+  it('with a threat it stays a complaint', () => {
+    expect(decided('手机用两天就死机，不处理就给差评', 'quality_issue')).toBe('complaint');
+  });
+
+  it('a request names the problem among the model’s top intents before the problem wins', () => {
+    expect(decided('杯子碎了，我要退款', 'refund_request', 'damaged_item')).toBe('damaged_item');
+    expect(decided('杯子碎了，我要退款', 'refund_request', 'return_request')).toBe('refund_request');
+  });
+
+  it('a refund that has not arrived is no delivery problem, and damage the buyer caused is no report', () => {
+    expect(decided('退款怎么还没到', 'case_status', 'delivery_problem')).toBe('case_status');
+    expect(decided('我自己摔坏的，能修吗', 'exchange_request', 'damaged_item')).toBe('exchange_request');
+  });
+
+  it('a long message the model took for small talk still reports its problem', () => {
+    const review = '收到以后用了一个星期，每天晚上都会自动重启好几次，真的很影响使用';
+    expect(decided(review, 'out_of_scope')).toBe('quality_issue');
+    expect(decided('好的，自动重启', 'affirm')).toBe('affirm');
+  });
+});
+
+describe('what is not after-sales, and what is asked instead', () => {
+  it('a price that dropped after the purchase is out of scope unless a defect is named too', () => {
+    expect(decided('刚买三天就降价了一百，太坑了', 'complaint')).toBe('out_of_scope');
+    expect(decided('刚买就降价了，而且还死机', 'quality_issue')).toBe('quality_issue');
+  });
+
+  it('an event that was called off makes the money for it a refund request', () => {
+    expect(decided('the concert was postponed, how can I get my money?', 'case_status')).toBe(
+      'refund_request',
+    );
+  });
+
+  it('asking about the rules of refunds is a policy question; wanting one now is not', () => {
+    expect(decided("what's your money back guarantee?", 'refund_request')).toBe('policy_question');
+    expect(decided('I want a refund, your policy says 30 days', 'refund_request')).toBe('refund_request');
+  });
+
+  it('the money of a refund is tracked as a case, a parcel as a delivery', () => {
+    expect(decided('track my reimbursement please', 'delivery_problem')).toBe('case_status');
+    expect(decided('track the parcel with my refund papers', 'delivery_problem')).toBe('delivery_problem');
+  });
+});
+
+describe('the text the classifier reads', () => {
+  it('leaves out praise of the delivery, but not an urging', () => {
+    expect(textForClassifier(normalizeText('物流很快，但是赠品没有'))).not.toContain('物流很快');
+    expect(textForClassifier(normalizeText('能不能发货快点'))).toBe(normalizeText('能不能发货快点'));
+    expect(textForClassifier(normalizeText('物流很快'))).toBe(normalizeText('物流很快'));
+  });
+});

@@ -11,7 +11,15 @@ import {
   repeatQuestion,
   thankAndAskRating,
 } from './answers.ts';
-import { angerLevel, CONSENT_CONFIDENCE, newContext, photoAttached, pick, say, type TurnContext } from './context.ts';
+import {
+  angerLevel,
+  CONSENT_CONFIDENCE,
+  newContext,
+  photoAttached,
+  pick,
+  say,
+  type TurnContext,
+} from './context.ts';
 import { escalate, handOver, whileHeld } from './escalation.ts';
 import { absorb, askOrder, askProblem, correctOrder, hearAnger, reopenFor, wishOf } from './listen.ts';
 import { compensation } from './offer.ts';

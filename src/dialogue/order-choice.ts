@@ -81,7 +81,13 @@ function wordsOf(text: string): Set<string> {
  * fit the need, first choices first, each group newest first (as `recent` comes); the newest ones when none
  * fits.
  */
-export function ordersToOffer(recent: Order[], need: OrderNeed, exclude?: string, max = 5, said = ''): Order[] {
+export function ordersToOffer(
+  recent: Order[],
+  need: OrderNeed,
+  exclude?: string,
+  max = 5,
+  said = '',
+): Order[] {
   const candidates = recent.filter((o) => o.id !== exclude);
   const fit = FIT[need];
   const ranked = candidates

@@ -160,11 +160,17 @@ describe('orders the buyer names', () => {
 
   it('puts the order whose goods the buyer named first, in either language', () => {
     expect(ordersToOffer(recent, 'received', undefined, 5, '我买的牛仔裤尺码不对')[0]!.id).toBe('CD3');
-    expect(ordersToOffer(recent, 'received', undefined, 5, 'the jeans are the wrong size')[0]!.id).toBe('CD3');
+    expect(ordersToOffer(recent, 'received', undefined, 5, 'the jeans are the wrong size')[0]!.id).toBe(
+      'CD3',
+    );
     expect(mentionScore(recent[1]!, '面霜用了过敏')).toBeGreaterThan(0);
   });
 
   it('keeps the newest first when nothing is named', () => {
-    expect(ordersToOffer(recent, 'received', undefined, 5, '东西坏了').map((o) => o.id)).toEqual(['CD1', 'CD2', 'CD3']);
+    expect(ordersToOffer(recent, 'received', undefined, 5, '东西坏了').map((o) => o.id)).toEqual([
+      'CD1',
+      'CD2',
+      'CD3',
+    ]);
   });
 });

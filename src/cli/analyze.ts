@@ -1,8 +1,14 @@
 import { z } from 'zod';
 import { CalmdeskError, isCalmdeskError } from '../core/errors.ts';
-import { lines, NLU_FLAGS, nluOptions, progressBar, writeLine } from '../nlu/cli-support.ts';
+import {
+  lines,
+  nluOptions,
+  parseNluFlags,
+  progressBar,
+  reportModelFailure,
+  writeLine,
+} from '../nlu/cli-support.ts';
 import { createNlu } from '../nlu/index.ts';
-import { parseFlags } from './args.ts';
 import type { Command } from './io.ts';
 
 const HELP = `usage: calmdesk analyze [--now ISO] [--intents DIR] [--cache DIR] [--models DIR] < messages.jsonl
@@ -30,23 +36,9 @@ const LineSchema = z.object({
 });
 
 export const run: Command = async (args, io) => {
-  let values: {
-    now?: string | undefined;
-    intents?: string | undefined;
-    cache?: string | undefined;
-    models?: string | undefined;
-    help?: boolean | undefined;
-  };
-  try {
-    values = parseFlags(args, { ...NLU_FLAGS, now: { type: 'string' } }).values;
-  } catch (error) {
-    io.stderr.write(`${error instanceof Error ? error.message : error}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
+  const parsed = parseNluFlags(args, { now: { type: 'string' } }, HELP, io);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { values } = parsed;
   const fixedNow = values.now ? new Date(values.now) : undefined;
   if (fixedNow && Number.isNaN(fixedNow.getTime())) {
     io.stderr.write(`calmdesk analyze: --now "${values.now}" is not an ISO time (CALMDESK_USAGE)\n`);
@@ -59,8 +51,7 @@ export const run: Command = async (args, io) => {
       onProgress: progressBar(io.stderr, 'training the intent model'),
     });
   } catch (error) {
-    const code = isCalmdeskError(error) ? error.code : 'CALMDESK_MODEL_INVALID';
-    io.stderr.write(`calmdesk analyze: ${error instanceof Error ? error.message : error} (${code})\n`);
+    reportModelFailure(io.stderr, 'analyze', error);
     return isCalmdeskError(error, 'CALMDESK_INTENTS_INVALID') ? 2 : 1;
   }
   for await (const line of lines(io.stdin)) {

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { isCalmdeskError } from '../core/errors.ts';
-import { NLU_FLAGS, nluOptions, progressBar } from '../nlu/cli-support.ts';
+import { nluOptions, parseNluFlags, progressBar, reportModelFailure } from '../nlu/cli-support.ts';
 import { createNlu, trainEngine } from '../nlu/index.ts';
 import { evaluate, formatReport } from '../nlu/metrics.ts';
-import { parseFlags } from './args.ts';
 import type { Command } from './io.ts';
 
 const HELP = `usage: calmdesk eval --data FILE.jsonl [--train TRAIN.jsonl] [--json] [--intents DIR] [--cache DIR]
@@ -41,30 +39,18 @@ function readLabelled(path: string): { text: string; intent: string }[] {
 }
 
 export const run: Command = async (args, io) => {
-  let values: {
-    data?: string | undefined;
-    train?: string | undefined;
-    json?: boolean | undefined;
-    intents?: string | undefined;
-    cache?: string | undefined;
-    models?: string | undefined;
-    help?: boolean | undefined;
-  };
-  try {
-    values = parseFlags(args, {
-      ...NLU_FLAGS,
+  const parsed = parseNluFlags(
+    args,
+    {
       data: { type: 'string' },
       train: { type: 'string' },
       json: { type: 'boolean' },
-    }).values;
-  } catch (error) {
-    io.stderr.write(`${error instanceof Error ? error.message : error}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
+    },
+    HELP,
+    io,
+  );
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { values } = parsed;
   if (!values.data) {
     io.stderr.write(`calmdesk eval: --data is required (CALMDESK_USAGE)\n\n${HELP}`);
     return 2;
@@ -92,8 +78,7 @@ export const run: Command = async (args, io) => {
       classify = (text) => nlu.analyze(text).intent;
     }
   } catch (error) {
-    const code = isCalmdeskError(error) ? error.code : 'CALMDESK_MODEL_INVALID';
-    io.stderr.write(`calmdesk eval: ${error instanceof Error ? error.message : error} (${code})\n`);
+    reportModelFailure(io.stderr, 'eval', error);
     return 1;
   }
   const predicted = data.map((d) => classify(d.text));

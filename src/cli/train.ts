@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import { isCalmdeskError } from '../core/errors.ts';
-import { NLU_FLAGS, nluOptions, progressBar } from '../nlu/cli-support.ts';
+import { nluOptions, parseNluFlags, progressBar, reportModelFailure } from '../nlu/cli-support.ts';
 import { loadOrTrainModel, writeModel } from '../nlu/intent-model.ts';
-import { parseFlags } from './args.ts';
 import type { Command } from './io.ts';
 
 const HELP = `usage: calmdesk train [--ship] [--intents DIR] [--cache DIR] [--models DIR]
@@ -21,23 +20,9 @@ as <hash>.json. Progress goes to stderr; stdout gets one JSON line: hash, path, 
 const ROOT = resolve(import.meta.dirname, '../..');
 
 export const run: Command = async (args, io) => {
-  let values: {
-    ship?: boolean | undefined;
-    intents?: string | undefined;
-    cache?: string | undefined;
-    models?: string | undefined;
-    help?: boolean | undefined;
-  };
-  try {
-    values = parseFlags(args, { ...NLU_FLAGS, ship: { type: 'boolean' } }).values;
-  } catch (error) {
-    io.stderr.write(`${error instanceof Error ? error.message : error}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
+  const parsed = parseNluFlags(args, { ship: { type: 'boolean' } }, HELP, io);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { values } = parsed;
   const options = nluOptions(values, io.env);
   try {
     const started = Date.now();
@@ -64,8 +49,7 @@ export const run: Command = async (args, io) => {
     );
     return 0;
   } catch (error) {
-    const code = isCalmdeskError(error) ? error.code : 'CALMDESK_MODEL_INVALID';
-    io.stderr.write(`calmdesk train: ${error instanceof Error ? error.message : error} (${code})\n`);
+    reportModelFailure(io.stderr, 'train', error);
     return isCalmdeskError(error, 'CALMDESK_INTENTS_INVALID') ? 2 : 1;
   }
 };

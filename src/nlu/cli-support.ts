@@ -1,5 +1,8 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { parseFlags } from '../cli/args.ts';
+import type { CliIO } from '../cli/io.ts';
+import { isCalmdeskError } from '../core/errors.ts';
 import type { CreateNluOptions } from './index.ts';
 
 /** Flags shared by the NLU commands (analyze, eval, train, intents). */
@@ -8,6 +11,36 @@ export const NLU_FLAGS = {
   cache: { type: 'string' },
   models: { type: 'string' },
 } as const;
+
+/**
+ * The flags of an NLU command (`NLU_FLAGS` plus its own). A usage error prints the message and
+ * `help` on stderr and gives exit code 2; `--help` prints `help` on stdout and gives 0.
+ */
+export function parseNluFlags<T extends Parameters<typeof parseFlags>[1]>(
+  args: string[],
+  flags: T,
+  help: string,
+  io: CliIO,
+): { values: ReturnType<typeof parseFlags<typeof NLU_FLAGS & T>>['values'] } | { exitCode: number } {
+  let values: ReturnType<typeof parseFlags<typeof NLU_FLAGS & T>>['values'];
+  try {
+    values = parseFlags(args, { ...NLU_FLAGS, ...flags }).values;
+  } catch (error) {
+    io.stderr.write(`${error instanceof Error ? error.message : error}\n\n${help}`);
+    return { exitCode: 2 };
+  }
+  if ((values as { help?: boolean | undefined }).help) {
+    io.stdout.write(help);
+    return { exitCode: 0 };
+  }
+  return { values };
+}
+
+/** Writes why the intent model could not be loaded or trained: `calmdesk COMMAND: message (CODE)`. */
+export function reportModelFailure(stderr: Writable, command: string, error: unknown): void {
+  const code = isCalmdeskError(error) ? error.code : 'CALMDESK_MODEL_INVALID';
+  stderr.write(`calmdesk ${command}: ${error instanceof Error ? error.message : error} (${code})\n`);
+}
 
 /** NLU locations from flags, then CALMDESK_INTENTS_DIR / CALMDESK_MODEL_CACHE_DIR, then defaults. */
 export function nluOptions(

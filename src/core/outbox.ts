@@ -1,4 +1,5 @@
 import type { Channel } from '../channels/channel.ts';
+import { toTraditional } from '../nlu/script.ts';
 import type { Store } from '../storage/store.ts';
 import { type Platform, parseConversationId } from './conversation-id.ts';
 import type { StoredEvent } from './events.ts';
@@ -85,11 +86,24 @@ export function createOutbox(options: OutboxOptions): Outbox {
     void task.finally(() => inFlight.delete(task));
   }
 
+  // The bot's words are written in Simplified Chinese; a buyer who writes Traditional reads them in
+  // Traditional, whichever part of calmdesk speaks (a reply, a handoff notice, a follow-up, a hand-back).
+  async function inBuyersScript(message: OutboundMessage): Promise<OutboundMessage> {
+    if (message.from !== 'bot') return message;
+    const state = (await store.conversations.get(message.conversationId))?.state;
+    if (state?.script !== 'traditional') return message;
+    const converted: OutboundMessage = { ...message, text: toTraditional(message.text) };
+    if (message.options)
+      converted.options = message.options.map((o) => ({ ...o, label: toTraditional(o.label) }));
+    return converted;
+  }
+
   return {
     register(channel) {
       channels.set(channel.platform, channel);
     },
     async send(message) {
+      message = await inBuyersScript(message);
       const data: Record<string, unknown> = { text: message.text };
       if (message.options?.length) data.options = message.options;
       if (message.attachments?.length) data.attachments = message.attachments;

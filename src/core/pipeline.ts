@@ -189,8 +189,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     for (const reply of outgoing) {
       const outbound: OutboundMessage = { conversationId, text: reply.text, from: 'bot' };
       if (reply.options?.length) outbound.options = reply.options;
-      await outbox.send(outbound);
-      replies.push(outbound);
+      // What the buyer gets is what the outbox recorded (it may have written it in the buyer's script).
+      const sent = await outbox.send(outbound);
+      const options = sent.data.options as ReplyOption[] | undefined;
+      replies.push({ ...outbound, text: String(sent.data.text), ...(options ? { options } : {}) });
     }
     return { status: 'processed', replies, decision, analysis };
   }

@@ -1,4 +1,5 @@
 import type { ReplyOption } from '../core/messages.ts';
+import { chineseScript } from '../nlu/script.ts';
 import type { Intent, Remedy } from '../nlu/types.ts';
 import { advance, route } from './advance.ts';
 import {
@@ -66,6 +67,9 @@ export function decide(input: DecideInput): Decision {
   const s = stored ?? freshState(lang);
   s.turn += 1;
   s.language = lang;
+  // A message without Chinese (an order number, "ok") keeps the script the buyer has been writing.
+  const script = chineseScript(text);
+  if (script) s.script = script;
   s.nudged = false;
   const c = newContext(input, s, lang);
 

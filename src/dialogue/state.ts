@@ -58,6 +58,8 @@ export const CaseStateSchema = z.object({
   /** Increases when a closed case is reopened. */
   case_no: z.number().int().min(1),
   language: z.enum(['zh', 'en']),
+  /** The Chinese script the buyer writes; replies follow it (the reply books are Simplified). */
+  script: z.enum(['traditional', 'simplified']).exactOptional(),
   problem: z.enum(PROBLEMS).exactOptional(),
   wants: z.enum(REMEDIES).exactOptional(),
   condition: z.enum(['resaleable', 'used']).exactOptional(),
@@ -107,6 +109,7 @@ export function freshState(language: 'zh' | 'en', keep: Partial<CaseState> = {})
     turn: keep.turn ?? 0,
     case_no: keep.case_no ?? 1,
     language,
+    ...(keep.script ? { script: keep.script } : {}),
     photo: false,
     acknowledged: false,
     pending: null,

@@ -6,7 +6,7 @@ import type { Order, OrderLookup } from '../orders/types.ts';
 /**
  * The contract between the pipeline and the dialogue. `decide()` is pure: everything it needs comes in
  * as `DecideInput`, everything it wants done goes out as a `Decision`. The pipeline never looks inside
- * `DialogueState` beyond `version` and `order_id`; the dialogue owns its shape.
+ * `DialogueState` beyond `version`, `order_id` and `script`; the dialogue owns its shape.
  */
 export type Step =
   | 'listen'
@@ -27,6 +27,8 @@ export interface DialogueState {
   step: Step;
   /** The order this conversation is about, once known. */
   order_id?: string;
+  /** The Chinese script the buyer writes; the pipeline writes replies in it. */
+  script?: 'traditional' | 'simplified';
   [key: string]: unknown;
 }
 

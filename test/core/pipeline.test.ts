@@ -134,3 +134,22 @@ describe('the pipeline', () => {
     expect(await store.events.list('web:a', { types: ['reply_sent'] })).toHaveLength(1);
   });
 });
+
+describe('replies follow the buyer’s script', () => {
+  it('answers a buyer who writes Traditional in Traditional, and keeps it for a bare order number', async () => {
+    const { createTestBot } = await import('../helpers/test-bot.ts');
+    const bot = await createTestBot();
+    await bot.say('過敏了，你們怎麼賠');
+    bot.expectReply(/身體/);
+    const { toTraditional } = await import('../../src/nlu/script.ts');
+    const bare = await bot.say('CD10001');
+    const text = bare.replies.map((r) => r.text).join('\n');
+    expect(text.length).toBeGreaterThan(0);
+    expect(toTraditional(text)).toBe(text);
+    const simplified = await createTestBot({ chat: 'simplified' });
+    await simplified.say('过敏了，你们怎么赔');
+    simplified.expectReply(/身体/);
+    await bot.stop();
+    await simplified.stop();
+  });
+});

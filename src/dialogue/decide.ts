@@ -22,7 +22,16 @@ import {
   type TurnContext,
 } from './context.ts';
 import { escalate, handOver, whileHeld } from './escalation.ts';
-import { absorb, askOrder, askProblem, correctOrder, hearAnger, reopenFor, wishOf } from './listen.ts';
+import {
+  absorb,
+  askOrder,
+  askProblem,
+  askWhichOrder,
+  correctOrder,
+  hearAnger,
+  reopenFor,
+  wishOf,
+} from './listen.ts';
 import { compensation } from './offer.ts';
 import { answerPending } from './pending.ts';
 import type { AngerLevel } from './replies/types.ts';
@@ -100,6 +109,12 @@ export function decide(input: DecideInput): Decision {
     return finish(c);
   }
 
+  if (asksForOrders(text) && c.recent.length > 0) {
+    // "我的订单" / "my orders": show them, so the buyer can pick the one they mean.
+    askWhichOrder(c);
+    return finish(c);
+  }
+
   const wasPending = s.pending;
   if (wasPending && answerPending(c, matchOption(text, s.options))) {
     c.s.not_understood = 0;
@@ -128,6 +143,19 @@ export function decide(input: DecideInput): Decision {
   }
   byIntent(c, newProblem);
   return finish(c);
+}
+
+/** "我的订单", "查一下我的订單", "my orders", "show me my orders": a request to see the buyer's orders. */
+function asksForOrders(text: string): boolean {
+  const t = text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s?？!！。.,，]+$/u, '');
+  return (
+    /^(请|麻烦)?(帮我)?(查一下|看看|看一下|显示|列出)?(我的|我)?(所有|全部|最近的?)?(订单|訂單)(列表|记录|記錄)?(呢|吗|嗎)?$/u.test(
+      t,
+    ) || /^(show|list|see|check)?\s*(me\s*)?(all\s*)?(my|my recent)\s+orders$/.test(t)
+  );
 }
 
 /** Confident enough, or the message carries something usable (an order id, a problem, a wish). */

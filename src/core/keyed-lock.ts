@@ -20,11 +20,6 @@ export class KeyedLock {
     return result;
   }
 
-  /** Keys with work queued or running. */
-  get busy(): number {
-    return this.#tails.size;
-  }
-
   /** Resolves when every task queued so far has finished. */
   async drain(): Promise<void> {
     while (this.#tails.size > 0) await Promise.all([...this.#tails.values()]);

@@ -52,6 +52,11 @@ export interface OutboundMessage {
   options?: ReplyOption[];
   /** Files an agent relays to the buyer. */
   attachments?: Attachment[];
+  /**
+   * The Chinese script the buyer writes, when the sender knows it (the pipeline does); otherwise the
+   * outbox reads it from the conversation's state.
+   */
+  script?: 'traditional' | 'simplified';
 }
 
 /** One line of a transcript, as the web API and the agent console show it. */

@@ -90,8 +90,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   // Traditional, whichever part of calmdesk speaks (a reply, a handoff notice, a follow-up, a hand-back).
   async function inBuyersScript(message: OutboundMessage): Promise<OutboundMessage> {
     if (message.from !== 'bot') return message;
-    const state = (await store.conversations.get(message.conversationId))?.state;
-    if (state?.script !== 'traditional') return message;
+    const script = message.script ?? (await store.conversations.get(message.conversationId))?.state?.script;
+    if (script !== 'traditional') return message;
     const converted: OutboundMessage = { ...message, text: toTraditional(message.text) };
     if (message.options)
       converted.options = message.options.map((o) => ({ ...o, label: toTraditional(o.label) }));

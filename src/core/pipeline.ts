@@ -187,7 +187,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
     const replies: OutboundMessage[] = [];
     for (const reply of outgoing) {
-      const outbound: OutboundMessage = { conversationId, text: reply.text, from: 'bot' };
+      // The pipeline knows the buyer's script from the state it just saved: the outbox need not read it.
+      const outbound: OutboundMessage = {
+        conversationId,
+        text: reply.text,
+        from: 'bot',
+        script: decision.state.script ?? 'simplified',
+      };
       if (reply.options?.length) outbound.options = reply.options;
       // What the buyer gets is what the outbox recorded (it may have written it in the buyer's script).
       const sent = await outbox.send(outbound);

@@ -48,16 +48,10 @@ export class TranscriptBus {
 
   publish(conversationId: ConversationId, entry: TranscriptEntry): void {
     this.#emitter.emit(conversationId, entry);
-    this.#emitter.emit('*', conversationId, entry);
   }
 
   subscribe(conversationId: ConversationId, listener: (entry: TranscriptEntry) => void): () => void {
     this.#emitter.on(conversationId, listener);
     return () => this.#emitter.off(conversationId, listener);
-  }
-
-  subscribeAll(listener: (conversationId: ConversationId, entry: TranscriptEntry) => void): () => void {
-    this.#emitter.on('*', listener);
-    return () => this.#emitter.off('*', listener);
   }
 }

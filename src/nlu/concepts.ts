@@ -29,6 +29,9 @@ const CONCEPTS: Lexicon = {
   ...MARKERS,
 };
 
+/** The lexicon as text, part of the model's cache key: a changed lexicon means different features. */
+export const LEXICON_FINGERPRINT = JSON.stringify(CONCEPTS);
+
 interface CompiledConcept {
   name: string;
   re: RegExp;

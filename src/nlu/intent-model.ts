@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { LEXICON_FINGERPRINT } from './concepts.ts';
+import { DOMAIN_WORDS } from './domain-words.ts';
 import { detectThreats } from './emotion.ts';
 import {
   ENGINE_VERSION,
@@ -21,7 +23,7 @@ import { precedenceRank } from './precedence.ts';
  * The shipped intent model: the engine trained on intents/*.yaml, its temperature, out_of_scope
  * threshold, precedence margin and clause confidence chosen by 5-fold cross-validation on the same
  * examples (never on evaluation data), cached as <hash>.json where the hash covers the intents files,
- * the engine version and these options.
+ * the engine version, these options, the concept lexicon and the segmenter's domain words.
  */
 export const INTENT_MODEL_OPTIONS: EngineOptions = { c: 3, charWeight: 1.5, minDf: 1 };
 const FOLDS = 5;
@@ -40,10 +42,14 @@ export type ModelFile = z.infer<typeof ModelFileSchema>;
 
 /** The cache key of a model for intents files with this content hash. */
 export function modelHash(intentsContentHash: string): string {
-  return createHash('sha256')
-    .update(`${ENGINE_VERSION}\n${JSON.stringify(INTENT_MODEL_OPTIONS)}\n${intentsContentHash}`)
-    .digest('hex')
-    .slice(0, 16);
+  return (
+    createHash('sha256')
+      .update(`${ENGINE_VERSION}\n${JSON.stringify(INTENT_MODEL_OPTIONS)}\n${intentsContentHash}`)
+      // The concept lexicon and the segmenter's words shape the features, so they are part of the key.
+      .update(`\n${LEXICON_FINGERPRINT}\n${DOMAIN_WORDS.join('|')}`)
+      .digest('hex')
+      .slice(0, 16)
+  );
 }
 
 function macroF1(truth: string[], predicted: string[]): number {

@@ -156,6 +156,27 @@ const NOTHING_ELSE = /没有了|没了|暂时没有|没有其他|没别的|没�
 const NEW_REQUEST =
   /\b(?:i want|i'd like|i would like|give me|can i get|request) (?:a |my )?(?:refund|reimbursement|money back)\b.*\b(?:now|please)\b|\b(?:to|can i|how (?:do|can) i) (?:request|obtain|claim|apply for|ask for) (?:a |my )?(?:refund|reimbursement|money back)\b|申请退款|我要退款/;
 
+/**
+ * Asking whether the shop compensates at all, or what it would do if something went wrong ("坏果赔吗",
+ * "万一有问题怎么赔", "do you offer compensation for late orders?"): a question about the rules.
+ */
+const COMPENSATION_ASKED =
+  /(?<!不)(?:包|能|会|可以|给|管)?(?:赔|赔偿|赔付|补偿)(?:吗|么|嘛|不)|赔不赔|有没有(?:赔偿|补偿)|有(?:赔偿|补偿)吗|(?:如果|万一|假如|要是|有问题|出问题|坏了的话|的话).{0,12}(?:怎么|如何|能|会)(?:赔|补偿)|\b(?:do|does|will|would) (?:you|the (?:shop|store|seller)|your (?:shop|store|company)) (?:offer|give|pay|provide) (?:any )?compensation|\bis there (?:any )?compensation|\bif\b.{0,40}\b(?:compensat|reimburs)/;
+/** The buyer's own case or a demand: then the compensation is wanted, not asked about. */
+const OWN_CLAIM =
+  /我要|给我|赔我|补偿我|必须|得赔|要赔|要求|倍|精神|损失|我这|我的|我买的|\b(?:i want|i demand|give me|owe me|pay me|mine|my (?:order|item|parcel|package))\b|you (?:must|should|need to|have to|better)/;
+/** A supposed case, not one that happened. */
+const HYPOTHETICAL = /万一|如果|假如|要是|假设|的话|\b(?:if|in case|suppose|what if)\b/;
+/** A claim already filed: asking whether it went through is the case's status. */
+const CLAIM_FILED =
+  /(?:赔偿|补偿|赔付|理赔)(?:了吗|到账|申请了吗|批了吗|下来了吗)|(?:赔偿|补偿|理赔)[^,.!?，。！？]{0,6}(?:还没到|没到账)/;
+
+/** Below this confidence a dialogue act or provided data needs a word or shape of its own. */
+const BARE_ACT_CONFIDENCE = 0.4;
+/** What provided data looks like: a digit, an address, a mail, a link, a name of a thing ordered. */
+const DATA_SHAPE =
+  /\d|@|https?:|省|市|区|县|路|街|号|栋|楼|室|村|镇|[\u3400-\u9fff]{2,}(?:器|机|线|套|件|盒|瓶|包|款|色|码)/;
+
 /** Above this confidence the model is trusted even without a domain word. */
 const DOMAIN_CONFIDENCE = 0.85;
 
@@ -235,6 +256,14 @@ export function applyIntentRules(input: RuleInput): { intent: Intent; confidence
     // "The show was cancelled, I want my money back": something else was cancelled (an event, not the
     // order); the buyer wants the money for it.
     rule('refund_request', confidence);
+  } else if (intent === 'compensation_demand' && CLAIM_FILED.test(lower)) {
+    // "丢件的赔偿到账了吗": compensation already claimed is a case in progress (INTENTS.md case_status).
+    rule('case_status', confidence);
+  } else if (intent === 'compensation_demand' && COMPENSATION_ASKED.test(lower) && !OWN_CLAIM.test(lower)) {
+    // "坏果赔吗": whether the shop compensates is a question about the rules, not a demand; a problem
+    // stated with it is the report (INTENTS.md precedence 5 before 6) unless it is only supposed
+    // ("万一摔坏了怎么赔").
+    rule((!HYPOTHETICAL.test(lower) && problemIntentOf(lower)) || 'policy_question', confidence);
   } else if (intent === 'cancel_order' && FEE_QUESTION.test(lower) && !CANCEL_NOW.test(lower)) {
     // Asking what cancelling costs is a question about the rules (INTENTS.md policy_question).
     rule('policy_question', confidence);
@@ -262,6 +291,15 @@ export function applyIntentRules(input: RuleInput): { intent: Intent; confidence
   ) {
     // The status of an order (not of a refund, return or repair) is where the parcel is.
     rule('delivery_problem', confidence);
+  } else if (
+    confidence < BARE_ACT_CONFIDENCE &&
+    (intent === 'provide_info'
+      ? !DATA_SHAPE.test(lower) && dataEntities.length === 0 && !hasPhoto
+      : DIALOGUE_CUES[intent] !== undefined && !DIALOGUE_CUES[intent]!.test(lower))
+  ) {
+    // "阿巴阿巴", "asdf": a weak guess at a dialogue act or at data, with no word of yes, no, thanks or
+    // hello and nothing shaped like data, is a message not understood.
+    rule('out_of_scope', 1 - confidence);
   } else if (CONTENT_INTENTS.has(intent) && confidence < DOMAIN_CONFIDENCE && !hasDomainConcept(concepts)) {
     // An after-sales message names something of the trade (an order, a refund, a parcel, damage…);
     // one that names none is more likely chit-chat or a pre-sales question the model half-matched.

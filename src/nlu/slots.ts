@@ -29,13 +29,13 @@ function matches(re: RegExp, text: string): boolean {
 
 /** Health cues strong enough to decide the intent on their own (INTENTS.md precedence 1). */
 export const HEALTH_CUES =
-  /过敏|红肿|肿了|肿起|起疹|疹子|起红点|起痘|长痘|爆痘|烂脸|(?<!不痛不)痒|脱皮|头晕|发烧|发炎|感染|淤青|发麻|闹肚子|肚子痛|肚子疼|割破|砸到|夹到|夹伤|烫到|异物|不明物|吃出|喝出|火花|刺痛|灼伤|烧伤|烫伤|受伤|划伤|割伤|流血|拉肚子|腹泻|呕吐|上吐下泻|食物中毒|中毒|冒烟|起火|着火|爆炸|自燃|漏电|触电|电到|窒息|噎住|送医|住院|看医生|医院|allergic|allergy|rash|hives|swollen|swelling|burned|burnt|burns|injured|injury|hurt (?:my|his|her|our)|bleeding|cut (?:my|his|her)|food poisoning|poisoned|vomit|throwing up|threw up|infection|infected|bruis|diarrh|got sick|made (?:me|us|him|her|my \w+) sick|caught fire|on fire|(?:started|was|is|began) smoking|smoke came out|exploded|explosion|electric shock|shocked me|choking|choked|hospital|emergency room|see a doctor|went to the doctor/i;
+  /过敏|红肿|肿了|肿起|起疹|疹子|起红点|起痘|长痘|爆痘|烂脸|(?<!不痛不)痒|脱皮|头晕|发烧|发炎|感染|淤青|发麻|闹肚子|肚子痛|肚子疼|割破|砸到|啦肚子|拉稀|夹到|夹伤|烫到|异物|不明物|吃出|喝出|火花|刺痛|灼伤|烧伤|烫伤|(?<!(?:快递员|快递小哥|配送员|送货员|司机|师傅)[^,.!?;，。！？；]{0,3})受伤|划伤|割伤|流血|拉肚子|腹泻|呕吐|上吐下泻|食物中毒|中毒|冒烟|起火|着火|爆炸|自燃|漏电|触电|电到|窒息|噎住|送医|住院|看医生|医院|allergic|allergy|rash|hives|swollen|swelling|burned|burnt|burns|injured|injury|hurt (?:my|his|her|our)|bleeding|cut (?:my|his|her)|food poisoning|poisoned|vomit|throwing up|threw up|infection|infected|bruis|diarrh|got sick|made (?:me|us|him|her|my \w+) sick|caught fire|on fire|(?:started|was|is|began) smoking|smoke came out|exploded|explosion|electric shock|shocked me|choking|choked|hospital|emergency room|see a doctor|went to the doctor/i;
 
 const PROBLEM_RULES: [Problem, RegExp][] = [
   ['health', HEALTH_CUES],
   [
     'damaged',
-    /碎了|碎掉|摔碎|破碎|破损|破了|压坏|压扁|压碎|摔坏|裂了|裂开|裂缝|开裂|漏液|漏了|漏水|洒了|划痕|刮花|刮痕|磕碰|凹陷|变形|包装烂|外箱破|盒子烂|arrived broken|broken|cracked|shattered|smashed|crushed|dented|leaking|leaked|scratched|scratches|torn|ripped|damaged|bent/i,
+    /碎了|碎掉|摔碎|破碎|破损|破了|压坏|弄坏|撞坏|碰坏|磕坏|划坏|刮坏|砸坏|挤坏|压烂|摔烂|压扁|压碎|摔坏|裂了|裂开|裂缝|开裂|漏液|漏了|漏水|洒了|划痕|刮花|刮痕|磕碰|凹陷|变形|包装烂|外箱破|盒子烂|arrived broken|broken|cracked|shattered|smashed|crushed|dented|leaking|leaked|scratched|scratches|torn|ripped|damaged|bent/i,
   ],
   [
     'wrong_item',

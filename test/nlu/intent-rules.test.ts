@@ -73,6 +73,50 @@ describe('what is not after-sales, and what is asked instead', () => {
   });
 });
 
+describe('compensation asked about, demanded, or already claimed', () => {
+  it('whether the shop compensates is a question about the rules; a demand stays a demand', () => {
+    expect(decided('坏果包赔吗', 'compensation_demand')).toBe('policy_question');
+    expect(decided('万一路上摔坏了怎么赔', 'compensation_demand')).toBe('policy_question');
+    expect(decided('do you offer compensation for late orders?', 'compensation_demand')).toBe(
+      'policy_question',
+    );
+    expect(decided('必须赔我三倍', 'compensation_demand')).toBe('compensation_demand');
+    expect(decided('我这个是假货，能赔吗', 'compensation_demand')).toBe('compensation_demand');
+  });
+
+  it('a problem said with the question is the report, and a claim filed is a case', () => {
+    expect(decided('赔吗？杯子碎了', 'compensation_demand')).toBe('damaged_item');
+    expect(decided('丢件的赔偿到账了吗', 'compensation_demand')).toBe('case_status');
+  });
+});
+
+describe('a weak guess at a dialogue act or at data', () => {
+  /** The rules on a guess of `intent` at confidence 0.3. */
+  function weak(text: string, intent: Intent): Intent {
+    const lower = normalizeText(text);
+    return applyIntentRules({
+      lower,
+      intent,
+      confidence: 0.3,
+      ranking: [{ intent, confidence: 0.3 }],
+      threats: [],
+      entities: [],
+      hasPhoto: false,
+    }).intent;
+  }
+
+  it('is not understood when nothing in it says yes, hello or looks like data', () => {
+    expect(weak('阿巴阿巴', 'provide_info')).toBe('out_of_scope');
+    expect(weak('asdf', 'affirm')).toBe('out_of_scope');
+  });
+
+  it('stands when the message has the word or the shape', () => {
+    expect(weak('好吧', 'affirm')).toBe('affirm');
+    expect(weak('手机充电器', 'provide_info')).toBe('provide_info');
+    expect(weak('朝阳区建国路88号', 'provide_info')).toBe('provide_info');
+  });
+});
+
 describe('the text the classifier reads', () => {
   it('leaves out praise of the delivery, but not an urging', () => {
     expect(textForClassifier(normalizeText('物流很快，但是赠品没有'))).not.toContain('物流很快');

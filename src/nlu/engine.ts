@@ -34,7 +34,7 @@ export { type Example, fitTemperature, probabilitiesOf, type SerializedEngine };
  */
 
 /** Bump when features or training change: cached models of another version are retrained. */
-export const ENGINE_VERSION = 'svm-ngram-11';
+export const ENGINE_VERSION = 'svm-ngram-12';
 
 export interface EngineOptions {
   features?: Partial<FeatureConfig>;
@@ -217,7 +217,7 @@ export class Engine {
     theta: number,
     clauseMin: number,
   ): { label: number; confidence: number; fromClause: boolean } {
-    let label = choosePrecedence(this.labels, prepared.whole, theta);
+    let label = choosePrecedence(this.labels, prepared.whole, theta, prepared.p);
     let confidence = prepared.p[label]!;
     let fromClause = false;
     for (const top of prepared.clauseTops) {

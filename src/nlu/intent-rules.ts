@@ -89,7 +89,7 @@ const RULES_WORDS = /\b(?:policy|policies|guarantee|terms|conditions)\b|政策|�
 const WANTS_IT_NOW =
   /\b(?:i want|i need|give me|i'd like|i would like) (?:a |my |to )?(?:refund|money back|reimbursement|return|send)|我要退|给我退|帮我退/;
 /** Words of a parcel or an order on its way. */
-const PARCEL_WORDS = /package|parcel|order|shipment|deliver|courier|item|快递|包裹|物流|货|订单/;
+const PARCEL_WORDS = /package|parcel|order|shipment|deliver|courier|item|intercept|快递|包裹|物流|货|订单|拦截/;
 /** An event the ticket was for was called off ("the concert was cancelled", "演出取消了"). */
 const EVENT_CANCELLED =
   /\b(?:show|event|concert|game|match|flight|trip|performance|class|tour|festival|gig|screening)s? (?:was|were|got|has been|have been|is|are) (?:cancell?ed|postponed|called off)|(?:活动|演出|航班|比赛|演唱会|课程).{0,4}(?:取消|延期)了/;
@@ -170,6 +170,33 @@ const HYPOTHETICAL = /万一|如果|假如|要是|假设|的话|\b(?:if|in case|
 /** A claim already filed: asking whether it went through is the case's status. */
 const CLAIM_FILED =
   /(?:赔偿|补偿|赔付|理赔)(?:了吗|到账|申请了吗|批了吗|下来了吗)|(?:赔偿|补偿|理赔)[^,.!?，。！？]{0,6}(?:还没到|没到账)/;
+
+/** "What counts as …", "质量问题指哪方面": asking what a word of the rules covers. */
+const DEFINITION_ASKED =
+  /指哪|指的是|指什么|是指|算不算|算是|怎么界定|怎么认定|如何认定|属于[^,.!?，。！？]{0,12}(?:吗|么|嘛)|\bwhat (?:counts|qualifies) as\b|\bdoes (?:a |an |the )?[\w\s]{1,20} count as\b|\bwhat do you mean by\b/;
+/** The buyer's own item or order. */
+const OWN_ITEM =
+  /我买的|我的|这个|这件|这台|这双|这款|这单|订单号|买了|\b(?:my|mine|this one|the one i (?:bought|ordered))\b/;
+/** "Can I still return / exchange / get a refund for it?" */
+const CAN_RETURN =
+  /(?:能|可以|可不可以|能不能|还能|还可以)(?:申请)?(?:退货|退吗|退么|退嘛|退不|退掉|退回)|\bcan i (?:still )?return\b/;
+const CAN_EXCHANGE =
+  /(?:能|可以|可不可以|能不能|还能|还可以)(?:申请)?(?:换货|换吗|换么|换嘛|换一|换个|换成)|\bcan i (?:still )?(?:exchange|swap)\b/;
+const CAN_REFUND =
+  /(?:能|可以|可不可以|能不能|还能|还可以)(?:申请)?(?:退款|退钱)|\bcan i (?:still )?get (?:a |my )?refund\b/;
+/** Stop the parcel on its way, and the money back. */
+const INTERCEPT = /拦截|拦回|拦下|追回|\bintercept/;
+/** Lateness itself, which would make it a delivery problem. */
+const LATENESS = /太慢|好几天|这么久|一直不|还不到|迟迟|超时|延误|\b(?:late|delayed|still waiting|stuck)\b/;
+
+/** The request in "can I return / exchange / get a refund for this one of mine?", if it is that. */
+function ownRequestOf(lower: string): Intent | undefined {
+  if (!OWN_ITEM.test(lower) || HYPOTHETICAL.test(lower)) return undefined;
+  if (CAN_RETURN.test(lower)) return 'return_request';
+  if (CAN_EXCHANGE.test(lower)) return 'exchange_request';
+  if (CAN_REFUND.test(lower)) return 'refund_request';
+  return undefined;
+}
 
 /** Below this confidence a dialogue act or provided data needs a word or shape of its own. */
 const BARE_ACT_CONFIDENCE = 0.4;
@@ -264,6 +291,22 @@ export function applyIntentRules(input: RuleInput): { intent: Intent; confidence
     // stated with it is the report (INTENTS.md precedence 5 before 6) unless it is only supposed
     // ("万一摔坏了怎么赔").
     rule((!HYPOTHETICAL.test(lower) && problemIntentOf(lower)) || 'policy_question', confidence);
+  } else if (PROBLEM_INTENTS.has(intent) && DEFINITION_ASKED.test(lower) && QUESTION.test(lower)) {
+    // "质量问题指哪方面呢": what a word of the rules covers, asked without a problem of one's own.
+    rule('policy_question', confidence);
+  } else if (intent === 'policy_question' && ownRequestOf(lower)) {
+    // "我买的音箱不合适，可以退吗": whether this item of theirs can go back is wanting it to (INTENTS.md:
+    // "我要退货，怎么弄" is return_request); the rules in general stay a question.
+    rule(ownRequestOf(lower)!, confidence);
+  } else if (
+    intent === 'delivery_problem' &&
+    INTERCEPT.test(lower) &&
+    REFUND_WORDS.test(lower) &&
+    !LATENESS.test(lower)
+  ) {
+    // "还没收到，拦截退款吧": stopping a parcel to get the money back is a refund request; the parcel
+    // is not late, the buyer no longer wants it.
+    rule('refund_request', confidence);
   } else if (intent === 'cancel_order' && FEE_QUESTION.test(lower) && !CANCEL_NOW.test(lower)) {
     // Asking what cancelling costs is a question about the rules (INTENTS.md policy_question).
     rule('policy_question', confidence);

@@ -36,8 +36,22 @@ export function precedenceRank(intent: string): number {
   return RANK.get(intent) ?? PRECEDENCE_GROUPS.length;
 }
 
-/** Index of the label chosen among `scores` (see above); `theta` = Infinity turns precedence off. */
-export function choosePrecedence(labels: readonly string[], scores: Float64Array, theta: number): number {
+/**
+ * A detector whose label the whole message gives less probability than this does not fire, whatever
+ * its score: "好 已经取消" is an ok (0.99), not a cancellation (0.006) that merely comes earlier.
+ */
+export const PRECEDENCE_MIN_PROBABILITY = 0.05;
+
+/**
+ * Index of the label chosen among `scores` (see above); `theta` = Infinity turns precedence off.
+ * With `probabilities`, a label under PRECEDENCE_MIN_PROBABILITY never fires.
+ */
+export function choosePrecedence(
+  labels: readonly string[],
+  scores: Float64Array,
+  theta: number,
+  probabilities?: Float64Array,
+): number {
   let best = 0;
   for (let c = 1; c < scores.length; c++) if (scores[c]! > scores[best]!) best = c;
   if (!Number.isFinite(theta)) return best;
@@ -45,6 +59,7 @@ export function choosePrecedence(labels: readonly string[], scores: Float64Array
   let chosenRank = Number.POSITIVE_INFINITY;
   for (let c = 0; c < scores.length; c++) {
     if (scores[c]! < theta) continue;
+    if (probabilities && probabilities[c]! < PRECEDENCE_MIN_PROBABILITY) continue;
     const rank = precedenceRank(labels[c]!);
     if (rank < chosenRank || (rank === chosenRank && scores[c]! > scores[chosen]!)) {
       chosen = c;

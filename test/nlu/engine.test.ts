@@ -84,6 +84,13 @@ describe('the intent engine', () => {
     expect(choosePrecedence(labels, scores, 0.2)).toBe(1);
     expect(choosePrecedence(labels, scores, 0.5)).toBe(0);
   });
+
+  it('a detector the message gives almost no probability does not fire', () => {
+    const labels = ['affirm', 'cancel_order'];
+    const scores = Float64Array.from([2, 0.1]);
+    expect(choosePrecedence(labels, scores, 0, Float64Array.from([0.7, 0.3]))).toBe(1);
+    expect(choosePrecedence(labels, scores, 0, Float64Array.from([0.99, 0.01]))).toBe(0);
+  });
 });
 
 describe('metrics', () => {

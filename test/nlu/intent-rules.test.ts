@@ -90,6 +90,26 @@ describe('compensation asked about, demanded, or already claimed', () => {
   });
 });
 
+describe('questions that are wants, and wants that are questions', () => {
+  it('asking what a word of the rules covers is a policy question, not the problem', () => {
+    expect(decided('质量问题指哪方面呢？', 'quality_issue')).toBe('policy_question');
+    expect(decided('what counts as damaged?', 'damaged_item')).toBe('policy_question');
+    expect(decided('质量太差了', 'quality_issue')).toBe('quality_issue');
+  });
+
+  it('asking whether this item of one’s own can go back is the request', () => {
+    expect(decided('我买的音箱不合适，可以退吗', 'policy_question')).toBe('return_request');
+    expect(decided('这件能不能换个大码', 'policy_question')).toBe('exchange_request');
+    expect(decided('七天无理由能退吗', 'policy_question')).toBe('policy_question');
+    expect(decided('如果我的不合适，可以退吗', 'policy_question')).toBe('policy_question');
+  });
+
+  it('stopping a parcel to get the money back is a refund, not a late delivery', () => {
+    expect(decided('还没收到货，拦截退款吧', 'delivery_problem')).toBe('refund_request');
+    expect(decided('等了好几天还没到，拦截退款', 'delivery_problem')).toBe('delivery_problem');
+  });
+});
+
 describe('a weak guess at a dialogue act or at data', () => {
   /** The rules on a guess of `intent` at confidence 0.3. */
   function weak(text: string, intent: Intent): Intent {

@@ -89,7 +89,8 @@ const RULES_WORDS = /\b(?:policy|policies|guarantee|terms|conditions)\b|政策|�
 const WANTS_IT_NOW =
   /\b(?:i want|i need|give me|i'd like|i would like) (?:a |my |to )?(?:refund|money back|reimbursement|return|send)|我要退|给我退|帮我退/;
 /** Words of a parcel or an order on its way. */
-const PARCEL_WORDS = /package|parcel|order|shipment|deliver|courier|item|intercept|快递|包裹|物流|货|订单|拦截/;
+const PARCEL_WORDS =
+  /package|parcel|order|shipment|deliver|courier|item|intercept|快递|包裹|物流|货|订单|拦截/;
 /** An event the ticket was for was called off ("the concert was cancelled", "演出取消了"). */
 const EVENT_CANCELLED =
   /\b(?:show|event|concert|game|match|flight|trip|performance|class|tour|festival|gig|screening)s? (?:was|were|got|has been|have been|is|are) (?:cancell?ed|postponed|called off)|(?:活动|演出|航班|比赛|演唱会|课程).{0,4}(?:取消|延期)了/;

@@ -34,7 +34,7 @@ export { type Example, fitTemperature, probabilitiesOf, type SerializedEngine };
  */
 
 /** Bump when features or training change: cached models of another version are retrained. */
-export const ENGINE_VERSION = 'svm-ngram-12';
+export const ENGINE_VERSION = 'svm-ngram-13';
 
 export interface EngineOptions {
   features?: Partial<FeatureConfig>;

@@ -15,6 +15,7 @@ import {
   type SerializedEngine,
   trainEngine,
 } from './engine.ts';
+import { textForClassifier } from './intent-rules.ts';
 import { examplesOf, type IntentsSet, intentsContentHash, loadIntents } from './intents-file.ts';
 import { normalizeText } from './normalize.ts';
 import { precedenceRank } from './precedence.ts';
@@ -284,7 +285,9 @@ export function loadOrTrainModel(options: {
   }
   const intents = loadIntents(options.intentsDir);
   const hash = modelHash(intents.contentHash);
-  const { engine, crossValidation } = trainIntentModel(examplesOf(intents), options.onProgress);
+  // The model learns from what it will read: the examples as the classifier sees a buyer's message.
+  const examples = examplesOf(intents).map((e) => ({ ...e, text: textForClassifier(normalizeText(e.text)) }));
+  const { engine, crossValidation } = trainIntentModel(examples, options.onProgress);
   const model: LoadedModel = { engine, hash, source: 'trained', crossValidation, intents };
   try {
     model.path = writeModel(options.cacheDir, hash, intents, engine, crossValidation);

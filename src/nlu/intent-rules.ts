@@ -74,7 +74,7 @@ const DIALOGUE_CUES: Partial<Record<Intent, RegExp>> = {
   deny: /不|没|别|算了|拒绝|\bno\b|nope|nah|\bnot\b|n't|never|neither|nothing|cancel|stop|👎|❌|🙅/u,
   thanks: /谢|感谢|辛苦|拜拜|再见|晚安|3q|thank|thx|\bty\b|bye|cheers|appreciate|good night|🙏|💐/u,
   greeting:
-    /你好|您好|在吗|在么|在不在|哈喽|嗨|有人|亲|\bhi\b|hello|hey|morning|evening|afternoon|anyone|\byo\b|👋/u,
+    /^\s*在\s*[?？!！。.~]*\s*$|你好|您好|在吗|在么|在嘛|在不在|哈喽|嗨|有人|亲|早上好|上午好|中午好|下午好|晚上好|早安|早啊|客服|人呢|打扰|咨询|hallo|\bhi\b|hello|hey|morning|evening|afternoon|anyone|\byo\b|👋/u,
 };
 
 /** "ask an agent to/if/how …": the buyer relays a task through a person. */
@@ -103,13 +103,20 @@ const DELIVERY_PRAISE =
   /(?:物流|快递|送货|发货|配送|速度|快递员|快递小哥|送货员)[^,.!?;，。！？；不没慢]{0,6}(?:快(?![点些])|很快|挺快|超快|及时|给力|不错|很好|满意|五星|好评|没得说|没话说|点赞|神速|可以|还行|杠杠)|fast (?:shipping|delivery)|(?:shipping|delivery) was (?:fast|quick|quick enough|great|good)|arrived (?:quickly|early|fast|on time)/;
 const ALL_DELIVERY_PRAISE = new RegExp(DELIVERY_PRAISE.source, 'g');
 
+/** Links (a product page, a screenshot) appear in every kind of message and say nothing of its intent. */
+const LINKS = /(?:https?|file):\/\/\S+|www\.\S+/g;
+/** "你好，" / "在吗 亲" / "hi there," in front of what the buyer came to say. */
+const LEADING_GREETING =
+  /^(?:\s*(?:你好|您好|在吗|在么|在不在|在嘛|亲爱的|亲|哈喽|嗨|客服|hi|hello|hey|hi there|good (?:morning|afternoon|evening))[\s,，.。!！~、？?]*)+/;
+
 /**
- * The text the classifier reads: praise of the delivery says nothing went wrong with it, so it is
+ * The text the classifier reads: links and a greeting in front are left out (the message is what
+ * follows them); praise of the delivery says nothing went wrong with it, so it is
  * left out ("物流很快，但赠品只有半瓶" reports a missing gift, not a delivery problem). A message
  * that is only praise is read as it is.
  */
 export function textForClassifier(lower: string): string {
-  const without = lower.replace(ALL_DELIVERY_PRAISE, ' ');
+  const without = lower.replace(LINKS, ' ').replace(LEADING_GREETING, '').replace(ALL_DELIVERY_PRAISE, ' ');
   return without === lower || !/[\p{L}\p{N}]/u.test(without) ? lower : without;
 }
 
@@ -292,7 +299,7 @@ export function applyIntentRules(input: RuleInput): { intent: Intent; confidence
     // stated with it is the report (INTENTS.md precedence 5 before 6) unless it is only supposed
     // ("万一摔坏了怎么赔").
     rule((!HYPOTHETICAL.test(lower) && problemIntentOf(lower)) || 'policy_question', confidence);
-  } else if (PROBLEM_INTENTS.has(intent) && DEFINITION_ASKED.test(lower) && QUESTION.test(lower)) {
+  } else if (PROBLEM_INTENTS.has(intent) && DEFINITION_ASKED.test(lower)) {
     // "质量问题指哪方面呢": what a word of the rules covers, asked without a problem of one's own.
     rule('policy_question', confidence);
   } else if (intent === 'policy_question' && ownRequestOf(lower)) {

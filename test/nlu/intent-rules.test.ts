@@ -138,6 +138,14 @@ describe('a weak guess at a dialogue act or at data', () => {
 });
 
 describe('the text the classifier reads', () => {
+  it('leaves out links and a greeting in front, unless that is all there is', () => {
+    expect(textForClassifier(normalizeText('您好，我想退货 https://item.example.com/1.html')).trim()).toBe(
+      '我想退货',
+    );
+    expect(textForClassifier(normalizeText('你好 在吗'))).toBe(normalizeText('你好 在吗'));
+    expect(textForClassifier(normalizeText('hi there, where is my parcel?'))).toBe('where is my parcel?');
+  });
+
   it('leaves out praise of the delivery, but not an urging', () => {
     expect(textForClassifier(normalizeText('物流很快，但是赠品没有'))).not.toContain('物流很快');
     expect(textForClassifier(normalizeText('能不能发货快点'))).toBe(normalizeText('能不能发货快点'));

@@ -107,7 +107,7 @@ const ALL_DELIVERY_PRAISE = new RegExp(DELIVERY_PRAISE.source, 'g');
 const LINKS = /(?:https?|file):\/\/\S+|www\.\S+/g;
 /** "你好，" / "在吗 亲" / "hi there," in front of what the buyer came to say. */
 const LEADING_GREETING =
-  /^(?:\s*(?:你好|您好|在吗|在么|在不在|在嘛|亲爱的|亲|哈喽|嗨|客服|hi|hello|hey|hi there|good (?:morning|afternoon|evening))[\s,，.。!！~、？?]*)+/;
+  /^(?:\s*(?:你好|您好|在吗|在么|在不在|在嘛|亲爱的|亲|哈喽|嗨|(?:hi there|hello there|hi|hello|hey|good (?:morning|afternoon|evening))\b)[\s,，.。!！~、？?]*)+/;
 
 /**
  * The text the classifier reads: links and a greeting in front are left out (the message is what

@@ -207,7 +207,7 @@ function ownRequestOf(lower: string): Intent | undefined {
 }
 
 /** Below this confidence a dialogue act or provided data needs a word or shape of its own. */
-const BARE_ACT_CONFIDENCE = 0.4;
+const BARE_ACT_CONFIDENCE = 0.6;
 /** What provided data looks like: a digit, an address, a mail, a link, a name of a thing ordered. */
 const DATA_SHAPE =
   /\d|@|https?:|省|市|区|县|路|街|号|栋|楼|室|村|镇|[\u3400-\u9fff]{2,}(?:器|机|线|套|件|盒|瓶|包|款|色|码)/;

@@ -58,6 +58,9 @@ function reportedProblem(
   if (!CONTENT_INTENTS.has(intent) && !isLong(lower)) return undefined;
   const problem = problemIntentOf(lower);
   if (!problem) return undefined;
+  // "质量问题指哪方面", "只要坏了就能换新吗": a problem named in a question about the rules or about a
+  // supposed case has not happened.
+  if (DEFINITION_ASKED.test(lower) || (HYPOTHETICAL.test(lower) && QUESTION.test(lower))) return undefined;
   if (problem === 'delivery_problem' && AFTER_SALES_CASE.some((c) => concepts.includes(c))) return undefined;
   if ((problem === 'damaged_item' || problem === 'quality_issue') && SELF_CAUSED.test(lower))
     return undefined;
@@ -72,7 +75,8 @@ const DIALOGUE_CUES: Partial<Record<Intent, RegExp>> = {
   affirm:
     /好|行|可以|嗯|恩|是|对|没问题|同意|确认|收到|了解|知道了|ok|okay|\byes|yeah|yep|yup|sure|fine|alright|agree|sounds good|deal|correct|right|perfect|great|go ahead|do it|please do|👍|👌|✅|🆗/u,
   deny: /不|没|别|算了|拒绝|\bno\b|nope|nah|\bnot\b|n't|never|neither|nothing|cancel|stop|👎|❌|🙅/u,
-  thanks: /谢|感谢|辛苦|拜拜|再见|晚安|3q|thank|thx|\bty\b|bye|cheers|appreciate|good night|🙏|💐/u,
+  thanks:
+    /谢|感谢|辛苦|麻烦你|麻烦了|有劳|劳烦|拜拜|再见|晚安|3q|thank|thx|\bty\b|bye|cheers|appreciate|good night|🙏|💐/u,
   greeting:
     /^\s*在\s*[?？!！。.~]*\s*$|你好|您好|在吗|在么|在嘛|在不在|哈喽|嗨|有人|亲|早上好|上午好|中午好|下午好|晚上好|早安|早啊|客服|人呢|打扰|咨询|hallo|\bhi\b|hello|hey|morning|evening|afternoon|anyone|\byo\b|👋/u,
 };
@@ -174,14 +178,14 @@ const COMPENSATION_ASKED =
 const OWN_CLAIM =
   /我要|给我|赔我|补偿我|必须|得赔|要赔|要求|倍|精神|损失|我这|我的|我买的|\b(?:i want|i demand|give me|owe me|pay me|mine|my (?:order|item|parcel|package))\b|you (?:must|should|need to|have to|better)/;
 /** A supposed case, not one that happened. */
-const HYPOTHETICAL = /万一|如果|假如|要是|假设|的话|\b(?:if|in case|suppose|what if)\b/;
+const HYPOTHETICAL = /万一|如果|假如|要是|假设|只要|一旦|的话|\b(?:if|in case|suppose|what if)\b/;
 /** A claim already filed: asking whether it went through is the case's status. */
 const CLAIM_FILED =
   /(?:赔偿|补偿|赔付|理赔)(?:了吗|到账|申请了吗|批了吗|下来了吗)|(?:赔偿|补偿|理赔)[^,.!?，。！？]{0,6}(?:还没到|没到账)/;
 
 /** "What counts as …", "质量问题指哪方面": asking what a word of the rules covers. */
 const DEFINITION_ASKED =
-  /指哪|指的是|指什么|是指|算不算|算是|怎么界定|怎么认定|如何认定|属于[^,.!?，。！？]{0,12}(?:吗|么|嘛)|\bwhat (?:counts|qualifies) as\b|\bdoes (?:a |an |the )?[\w\s]{1,20} count as\b|\bwhat do you mean by\b/;
+  /指哪|指的是|指什么|是指|算不算|怎么界定|怎么认定|如何认定|属于[^,.!?，。！？]{0,12}(?:吗|么|嘛)|\bwhat (?:counts|qualifies) as\b|\bdoes (?:a |an |the )?[\w\s]{1,20} count as\b|\bwhat do you mean by\b/;
 /** The buyer's own item or order. */
 const OWN_ITEM =
   /我买的|我的|这个|这件|这台|这双|这款|这单|订单号|买了|\b(?:my|mine|this one|the one i (?:bought|ordered))\b/;
@@ -215,6 +219,18 @@ const DATA_SHAPE =
 /** Above this confidence the model is trusted even without a domain word. */
 const DOMAIN_CONFIDENCE = 0.85;
 
+/** A complaint the buyer already made ("投诉了也没用", "I already reported it"), told as what happened. */
+const PAST_COMPLAINT =
+  /投诉(?:过|了也|了都|过去|也没用|了没用|无果)|举报过|\b(?:already|i) (?:complained|reported|filed a complaint)\b/;
+
+/**
+ * True when the only threat is a complaint to the platform that was already made: INTENTS.md makes a
+ * threat a complaint, and telling what one did is no threat. The threat still escalates.
+ */
+function onlyPastComplaint(lower: string, threats: readonly Threat[]): boolean {
+  return threats.every((t) => t === 'platform_complaint') && PAST_COMPLAINT.test(lower);
+}
+
 /** The intent and confidence after the rules. */
 export function applyIntentRules(input: RuleInput): { intent: Intent; confidence: number } {
   const { lower, ranking, threats, entities, hasPhoto } = input;
@@ -237,7 +253,7 @@ export function applyIntentRules(input: RuleInput): { intent: Intent; confidence
   // INTENTS.md precedence: health first, then a threat makes it a complaint; "only data" is
   // provide_info; text in a script we do not read is out of scope.
   if (hasHealthCue(lower)) rule('health_safety', 0.85);
-  else if (threats.length > 0) rule('complaint', 0.85);
+  else if (threats.length > 0 && !onlyPastComplaint(lower, threats)) rule('complaint', 0.85);
   else if (residual.length === 0 && (dataEntities.length > 0 || hasPhoto)) rule('provide_info', 0.9);
   else if (lower.trim().length === 0) rule('out_of_scope', 1);
   else if (letters > 0 && foreign / letters > 0.3) rule('out_of_scope', 0.9);

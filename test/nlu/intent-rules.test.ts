@@ -33,6 +33,16 @@ describe('INTENTS.md precedence after the classifier', () => {
     expect(decided('手机用两天就死机，不处理就给差评', 'quality_issue')).toBe('complaint');
   });
 
+  it('a complaint already made is told, not threatened: the problem stays the report', () => {
+    expect(decided('快递五天才到，投诉了也没用', 'delivery_problem')).toBe('delivery_problem');
+    expect(decided('快递五天才到，再不送我就投诉', 'delivery_problem')).toBe('complaint');
+  });
+
+  it('a problem named in a question about the rules or a supposed case is no report', () => {
+    expect(decided('只要坏了就可以换新吗？', 'policy_question', 'quality_issue')).toBe('policy_question');
+    expect(decided('杯子坏了，可以换新吗？', 'exchange_request', 'quality_issue')).toBe('quality_issue');
+  });
+
   it('a request names the problem among the model’s top intents before the problem wins', () => {
     expect(decided('杯子碎了，我要退款', 'refund_request', 'damaged_item')).toBe('damaged_item');
     expect(decided('杯子碎了，我要退款', 'refund_request', 'return_request')).toBe('refund_request');

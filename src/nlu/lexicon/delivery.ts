@@ -38,6 +38,10 @@ export const DELIVERY: Lexicon = {
       '调度',
       '收到货',
       '收货',
+      '仓库',
+      '哪里发',
+      '哪发',
+      '哪边发',
     ],
     en: [
       'deliver',

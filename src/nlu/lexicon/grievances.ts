@@ -62,6 +62,8 @@ export const GRIEVANCES: Lexicon = {
       '汗颜',
       '鸡肋',
       '寒酸',
+      '不要买',
+      '慎买',
     ],
     en: [
       'too small',
@@ -186,6 +188,7 @@ export const GRIEVANCES: Lexicon = {
       '推脱',
       '踢皮球',
       '骗',
+      '说好的',
     ],
     en: [
       'complain',

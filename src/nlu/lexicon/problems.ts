@@ -88,6 +88,8 @@ export const PROBLEMS: Lexicon = {
       '缺少',
       '没附',
       '不见了',
+      '没送',
+      '赠品',
     ],
     en: [
       'missing',

@@ -53,6 +53,12 @@ describe('anger', () => {
     expect(furious).toBeGreaterThanOrEqual(0.7);
   });
 
+  it('hears everyday annoyance and swearing, not the words they are made of', () => {
+    expect(anger('好烦啊，打印机又卡纸了')).toBeGreaterThan(anger('打印机又卡纸了'));
+    expect(anger('这个柚子一整个没法吃，大爷的')).toBeGreaterThan(0.4);
+    expect(anger('以前有大爷的日子，垃圾桶天天干干净净')).toBeLessThan(0.2);
+  });
+
   it('hears sarcasm markers', () => {
     expect(anger('呵呵，真是服了你们')).toBeGreaterThan(anger('好的，知道了'));
   });

@@ -5,15 +5,15 @@ import { normalizeText } from '../../src/nlu/normalize.ts';
 import type { Intent } from '../../src/nlu/types.ts';
 
 /** What the rules decide when the classifier read `text` as `intent` (runner-up `second`). */
-function decided(text: string, intent: Intent, second: Intent = 'out_of_scope'): Intent {
+function decided(text: string, intent: Intent, second: Intent = 'out_of_scope', confidence = 0.6): Intent {
   const lower = normalizeText(text);
   return applyIntentRules({
     lower,
     intent,
-    confidence: 0.6,
+    confidence,
     ranking: [
-      { intent, confidence: 0.6 },
-      { intent: second, confidence: 0.3 },
+      { intent, confidence },
+      { intent: second, confidence: 0.2 },
     ],
     threats: detectThreats(lower),
     entities: [],
@@ -122,18 +122,7 @@ describe('questions that are wants, and wants that are questions', () => {
 
 describe('a weak guess at a dialogue act or at data', () => {
   /** The rules on a guess of `intent` at confidence 0.3. */
-  function weak(text: string, intent: Intent): Intent {
-    const lower = normalizeText(text);
-    return applyIntentRules({
-      lower,
-      intent,
-      confidence: 0.3,
-      ranking: [{ intent, confidence: 0.3 }],
-      threats: [],
-      entities: [],
-      hasPhoto: false,
-    }).intent;
-  }
+  const weak = (text: string, intent: Intent): Intent => decided(text, intent, 'out_of_scope', 0.3);
 
   it('is not understood when nothing in it says yes, hello or looks like data', () => {
     expect(weak('阿巴阿巴', 'provide_info')).toBe('out_of_scope');

@@ -94,6 +94,23 @@ describe('compensation asked about, demanded, or already claimed', () => {
     expect(decided('我这个是假货，能赔吗', 'compensation_demand')).toBe('compensation_demand');
   });
 
+  it('keeps the probability the classifier gave the intent a rule chooses', () => {
+    const lower = normalizeText('坏果赔吗');
+    const result = applyIntentRules({
+      lower,
+      intent: 'compensation_demand',
+      confidence: 0.13,
+      ranking: [
+        { intent: 'policy_question', confidence: 0.86 },
+        { intent: 'compensation_demand', confidence: 0.13 },
+      ],
+      threats: [],
+      entities: [],
+      hasPhoto: false,
+    });
+    expect(result).toEqual({ intent: 'policy_question', confidence: 0.86 });
+  });
+
   it('a problem said with the question is the report, and a claim filed is a case', () => {
     expect(decided('赔吗？杯子碎了', 'compensation_demand')).toBe('damaged_item');
     expect(decided('丢件的赔偿到账了吗', 'compensation_demand')).toBe('case_status');

@@ -1,10 +1,9 @@
 import { userInfo } from 'node:os';
 import { createBot } from '../app.ts';
 import { createTerminalChannel } from '../channels/terminal.ts';
-import { formatConfigProblems, loadConfig, readEnv } from '../config.ts';
 import { createLogger } from '../core/logger.ts';
 import { parseFlags } from './args.ts';
-import type { Command } from './io.ts';
+import { type Command, configOrReport } from './io.ts';
 
 const HELP = `usage: calmdesk chat [--name NAME] [--memory]
 
@@ -19,12 +18,9 @@ export const run: Command = async (args, io) => {
     io.stdout.write(HELP);
     return 0;
   }
-  const result = loadConfig(readEnv(io.env));
-  if (!result.ok) {
-    io.stderr.write(`${formatConfigProblems(result.problems)}\n`);
-    return 2;
-  }
-  const config = { ...result.config, ...(flags.values.memory ? { store: 'memory' as const } : {}) };
+  const loaded = configOrReport(io);
+  if (!loaded) return 2;
+  const config = { ...loaded, ...(flags.values.memory ? { store: 'memory' as const } : {}) };
   // The screen belongs to the conversation: logs go to a file.
   const logger = createLogger({ level: config.logLevel, destination: config.logFile ?? 'data/chat.log' });
   const bot = await createBot({ config, logger });

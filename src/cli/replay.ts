@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { createBot } from '../app.ts';
-import { formatConfigProblems, loadConfig, readEnv } from '../config.ts';
 import { isCalmdeskError } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
 import { type Attachment, AttachmentSchema, type InboundMessage } from '../core/messages.ts';
@@ -12,7 +11,7 @@ import { MemoryOrderSource } from '../orders/memory-orders.ts';
 import { OrderSchema } from '../orders/order-schema.ts';
 import type { OrderLookup, OrderSource } from '../orders/types.ts';
 import { parseFlags } from './args.ts';
-import type { Command } from './io.ts';
+import { type Command, configOrReport } from './io.ts';
 
 const HELP = `usage: calmdesk replay < conversations.jsonl
 
@@ -125,12 +124,9 @@ export const run: Command = async (args, io) => {
     io.stdout.write(HELP);
     return 0;
   }
-  const result = loadConfig(readEnv(io.env));
-  if (!result.ok) {
-    io.stderr.write(`${formatConfigProblems(result.problems)}\n`);
-    return 2;
-  }
-  const config = { ...result.config, store: 'memory' as const };
+  const loaded = configOrReport(io);
+  if (!loaded) return 2;
+  const config = { ...loaded, store: 'memory' as const };
   // stdout is for data only: logs go to stderr, warnings and worse unless asked for more.
   const level = io.env.CALMDESK_LOG_LEVEL ? config.logLevel : 'warn';
   const logger = createLogger({ level, destination: 'stderr' });

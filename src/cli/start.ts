@@ -1,9 +1,8 @@
-import { formatConfigProblems, loadConfig, readEnv } from '../config.ts';
 import { isCalmdeskError } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
 import { describeStore } from '../storage/open-store.ts';
 import { parseFlags } from './args.ts';
-import type { Command } from './io.ts';
+import { type Command, configOrReport } from './io.ts';
 
 const HELP = `usage: calmdesk start
 
@@ -23,12 +22,8 @@ export const run: Command = async (args, io) => {
     return 0;
   }
   const started = performance.now();
-  const result = loadConfig(readEnv(io.env));
-  if (!result.ok) {
-    io.stderr.write(`${formatConfigProblems(result.problems)}\n`);
-    return 2;
-  }
-  const { config } = result;
+  const config = configOrReport(io);
+  if (!config) return 2;
   const logger = createLogger({
     level: config.logLevel,
     ...(config.logFile

@@ -4,6 +4,7 @@ import type { Analysis } from '../nlu/types.ts';
 import type { OrderSource } from '../orders/types.ts';
 import type { Store } from '../storage/store.ts';
 import type { ConversationId } from './conversation-id.ts';
+import { decisionRecords } from './decision-records.ts';
 import type { NewEvent } from './events.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import type { Logger } from './logger.ts';
@@ -111,6 +112,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       message: { text: message.text, attachments: message.attachments, buyerName: message.author.name },
     });
 
+    const records = decisionRecords(conversationId, decision, state?.step ?? null, now);
     const events: NewEvent[] = [
       {
         conversationId,
@@ -128,28 +130,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           escalation_reasons: analysis.escalation_reasons,
         },
       },
-      ...decision.events.map((e) => ({ conversationId, type: e.type, at: now, data: e.data })),
+      ...records.events,
     ];
-    if (state?.step !== decision.state.step) {
-      events.push({
-        conversationId,
-        type: 'step_changed',
-        at: now,
-        data: { from: state?.step ?? null, to: decision.state.step },
-      });
-    }
     const { version } = await store.commitTurn({
       conversationId,
       events,
-      promises: decision.promises.map((promise) => ({
-        id: promise.id,
-        conversation_id: conversationId,
-        kind: promise.kind,
-        text: promise.text,
-        due_at: promise.due_at,
-        order_id: promise.order_id ?? null,
-        remedy: promise.remedy ?? null,
-      })),
+      promises: records.promises,
       state: decision.state as Record<string, unknown>,
       expectedVersion: conversation?.version ?? 0,
       at: now,

@@ -1,3 +1,4 @@
+import { PROBLEM_OF_INTENT, REMEDY_OF_INTENT } from '../nlu/slots.ts';
 import type { Analysis, Intent, Problem, Remedy } from '../nlu/types.ts';
 import type { Party } from '../policy/schema.ts';
 import { angerLevel, ask, paragraph, photoAttached, pick, say, type TurnContext } from './context.ts';
@@ -12,20 +13,6 @@ import { itemName } from './text.ts';
  * question at a time, with buttons where the answers are few.
  */
 
-const PROBLEM_OF_INTENT: Partial<Record<Intent, Problem>> = {
-  health_safety: 'health',
-  damaged_item: 'damaged',
-  wrong_item: 'wrong_item',
-  missing_item: 'missing',
-  quality_issue: 'quality',
-  delivery_problem: 'delivery',
-};
-const WANTS_OF_INTENT: Partial<Record<Intent, Remedy>> = {
-  refund_request: 'refund_only',
-  return_request: 'return_refund',
-  exchange_request: 'exchange',
-  cancel_order: 'cancel_order',
-};
 const PROBLEM_CHOICES: ProblemChoice[] = [
   'damaged',
   'wrong_item',
@@ -42,12 +29,12 @@ export function problemOf(a: Analysis): Problem | undefined {
 
 /** The remedy the message asks for: its slot, else the one its intent implies. */
 export function wishOf(a: Analysis): Remedy | undefined {
-  return a.slots.wants ?? WANTS_OF_INTENT[a.intent];
+  return a.slots.wants ?? REMEDY_OF_INTENT[a.intent];
 }
 
 /** The intent itself is a wish ("我要退款"), not only a slot in another intent. */
 export function isWishIntent(intent: Intent): boolean {
-  return WANTS_OF_INTENT[intent] !== undefined;
+  return REMEDY_OF_INTENT[intent] !== undefined;
 }
 
 /** Takes in what the message tells about the case. `newProblem`: the buyer named another problem. */

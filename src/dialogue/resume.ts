@@ -5,7 +5,14 @@ import type { Lang } from './replies/types.ts';
 import { recordPromise, satisfactionOptions } from './settle.ts';
 import { clearQuestion, freshState, readState } from './state.ts';
 import { remedyName } from './summary.ts';
-import type { Decision, DialogueState, Priority, PromiseDraft, RemedyAction } from './types.ts';
+import type {
+  Decision,
+  DialogueState,
+  HandBack,
+  HandoffNoticeInfo,
+  PromiseDraft,
+  RemedyAction,
+} from './types.ts';
 
 /** Deadlines when no policy is at hand; the same as policy/default.yaml. */
 const DEFAULT_PROMISE_HOURS: Record<Remedy, number> = {
@@ -27,18 +34,7 @@ function langOf(language: Language | Lang): Lang {
  * What the buyer reads right after their case joined the queue: who is coming and when. For health
  * cases it repeats what to do meanwhile.
  */
-export function renderHandoffNotice(
-  language: Language,
-  info: {
-    priority: Priority;
-    agentsOnline: number;
-    expectedWaitMinutes: number;
-    opensAt?: Date;
-    health: boolean;
-    /** Time zone of `opensAt` as the buyer reads it (default Asia/Shanghai). */
-    timezone?: string;
-  },
-): string {
+export function renderHandoffNotice(language: Language, info: HandoffNoticeInfo): string {
   const b = BOOKS[langOf(language)];
   const opensAt = info.opensAt ? b.due(info.opensAt, info.timezone ?? 'Asia/Shanghai') : null;
   const text = b.notice({
@@ -58,7 +54,7 @@ export function renderHandoffNotice(
  */
 export function resume(
   state: DialogueState,
-  handBack: { outcome_note?: string; remedy?: Remedy; resolved: boolean; amount?: number },
+  handBack: HandBack,
   language: Language,
   now: Date,
   policy?: Policy,

@@ -81,6 +81,25 @@ export interface PromiseDraft {
   remedy?: Remedy;
 }
 
+/** What the buyer's handoff notice says: who is coming and when. */
+export interface HandoffNoticeInfo {
+  priority: Priority;
+  agentsOnline: number;
+  expectedWaitMinutes: number;
+  opensAt?: Date;
+  health: boolean;
+  /** Time zone of `opensAt` as the buyer reads it (default Asia/Shanghai). */
+  timezone?: string;
+}
+
+/** How an agent hands a conversation back to the bot. */
+export interface HandBack {
+  outcome_note?: string;
+  remedy?: Remedy;
+  amount?: number;
+  resolved: boolean;
+}
+
 export interface Decision {
   state: DialogueState;
   replies: { text: string; options?: ReplyOption[] }[];

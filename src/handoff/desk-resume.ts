@@ -1,15 +1,7 @@
-import type { DialogueState } from '../dialogue/types.ts';
-import type { Remedy } from '../nlu/types.ts';
+import { decisionRecords } from '../core/decision-records.ts';
+import type { DialogueState, HandBack } from '../dialogue/types.ts';
 import type { DeskContext } from './desk-context.ts';
 import type { HandoffRecord } from './types.ts';
-
-/** What the agent agreed when giving the conversation back, as the dialogue's `resume` reads it. */
-export interface HandBackForDialogue {
-  outcome_note?: string;
-  remedy?: Remedy;
-  amount?: number;
-  resolved: boolean;
-}
 
 /**
  * Gives the conversation back to the dialogue: `resume` continues from what the agent agreed; its state,
@@ -19,7 +11,7 @@ export interface HandBackForDialogue {
 export async function resumeDialogue(
   context: DeskContext,
   record: HandoffRecord,
-  handBack: HandBackForDialogue,
+  handBack: HandBack,
   now: Date,
 ): Promise<void> {
   const { store, dialogue, logger } = context;
@@ -47,30 +39,9 @@ export async function resumeDialogue(
     // one way to get here, so read the version again.
     version = (await store.conversations.get(conversationId))?.version ?? version;
   }
-  const events = decision.events.map((e) => ({ conversationId, type: e.type, at: now, data: e.data }));
-  if (state.step !== decision.state.step) {
-    events.push({
-      conversationId,
-      type: 'step_changed',
-      at: now,
-      data: { from: state.step, to: decision.state.step },
-    });
-  }
+  const { events, promises } = decisionRecords(conversationId, decision, state.step, now);
   if (events.length > 0) await store.events.append(events);
-  for (const promise of decision.promises) {
-    await store.promises.add(
-      {
-        id: promise.id,
-        conversation_id: conversationId,
-        kind: promise.kind,
-        text: promise.text,
-        due_at: promise.due_at,
-        order_id: promise.order_id ?? null,
-        remedy: promise.remedy ?? null,
-      },
-      now,
-    );
-  }
+  for (const promise of promises) await store.promises.add(promise, now);
   for (const action of decision.actions ?? []) {
     try {
       await context.act?.(conversationId, record.buyer_id, action);

@@ -1,7 +1,14 @@
 import type { ConversationId } from '../core/conversation-id.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Attachment, InboundMessage, OutboundMessage, TranscriptEntry } from '../core/messages.ts';
-import type { Decision, DialogueState, HandoffRequest, Priority, RemedyAction } from '../dialogue/types.ts';
+import type {
+  Decision,
+  DialogueState,
+  HandBack,
+  HandoffNoticeInfo,
+  HandoffRequest,
+  RemedyAction,
+} from '../dialogue/types.ts';
 import type { Language, Remedy } from '../nlu/types.ts';
 import type { OrderSource } from '../orders/types.ts';
 import type { Store } from '../storage/store.ts';
@@ -170,24 +177,8 @@ export type DeskEvent =
 
 /** The dialogue functions the desk needs (from src/dialogue). Method syntax on purpose: easy to fake. */
 export interface DeskDialogue {
-  renderHandoffNotice(
-    language: Language,
-    info: {
-      priority: Priority;
-      agentsOnline: number;
-      expectedWaitMinutes: number;
-      opensAt?: Date;
-      health: boolean;
-      /** Time zone the buyer reads `opensAt` in. */
-      timezone?: string;
-    },
-  ): string;
-  resume(
-    state: DialogueState,
-    handBack: { outcome_note?: string; remedy?: Remedy; amount?: number; resolved: boolean },
-    language: Language,
-    now: Date,
-  ): Decision;
+  renderHandoffNotice(language: Language, info: HandoffNoticeInfo): string;
+  resume(state: DialogueState, handBack: HandBack, language: Language, now: Date): Decision;
 }
 
 export interface DeskConfig {

@@ -255,6 +255,9 @@ export function applyIntentRules(input: RuleInput): { intent: Intent; confidence
     .replace(/[\s\p{P}\p{S}]/gu, '');
   const dataEntities = entities.filter((e) => e.type !== 'quantity');
   const reported = reportedProblem(lower, intent, ranking, concepts);
+  const ownRequest = intent === 'policy_question' ? ownRequestOf(lower) : undefined;
+  const praisedDeliveryOther =
+    intent === 'delivery_problem' && DELIVERY_PRAISE.test(lower) ? otherProblem(lower) : undefined;
   // INTENTS.md precedence: health first, then a threat makes it a complaint; "only data" is
   // provide_info; text in a script we do not read is out of scope.
   if (hasHealthCue(lower)) rule('health_safety', 0.85);
@@ -324,10 +327,10 @@ export function applyIntentRules(input: RuleInput): { intent: Intent; confidence
   } else if (PROBLEM_INTENTS.has(intent) && DEFINITION_ASKED.test(lower)) {
     // "质量问题指哪方面呢": what a word of the rules covers, asked without a problem of one's own.
     rule('policy_question', confidence);
-  } else if (intent === 'policy_question' && ownRequestOf(lower)) {
+  } else if (ownRequest) {
     // "我买的音箱不合适，可以退吗": whether this item of theirs can go back is wanting it to (INTENTS.md:
     // "我要退货，怎么弄" is return_request); the rules in general stay a question.
-    rule(ownRequestOf(lower)!, confidence);
+    rule(ownRequest, confidence);
   } else if (
     intent === 'delivery_problem' &&
     INTERCEPT.test(lower) &&
@@ -340,9 +343,9 @@ export function applyIntentRules(input: RuleInput): { intent: Intent; confidence
   } else if (intent === 'cancel_order' && FEE_QUESTION.test(lower) && !CANCEL_NOW.test(lower)) {
     // Asking what cancelling costs is a question about the rules (INTENTS.md policy_question).
     rule('policy_question', confidence);
-  } else if (intent === 'delivery_problem' && DELIVERY_PRAISE.test(lower) && otherProblem(lower)) {
+  } else if (praisedDeliveryOther) {
     // "物流很快，但是机子很卡": the delivery is praised; the other problem is the report.
-    rule(otherProblem(lower)!, confidence);
+    rule(praisedDeliveryOther, confidence);
   } else if (
     (intent === 'refund_request' || intent === 'return_request') &&
     RULES_WORDS.test(lower) &&

@@ -94,7 +94,8 @@ const RESALEABLE =
 const USED =
   /(?<![没未不])(?:洗过|洗了|穿过|穿了|用过|用了|使用过|拆封了|拆了|已拆|已拆封|开封了|已开封|打开了)|吊牌剪了|剪了吊牌|剪掉吊牌|(?<!never |not |haven't |havent )(?:worn|washed|used it|used them|opened it|opened the)|tags? (?:removed|cut off|are off)|been used/i;
 
-const PROBLEM_OF_INTENT: Partial<Record<Intent, Problem>> = {
+/** The problem an intent reports by itself (damaged_item → damaged). */
+export const PROBLEM_OF_INTENT: Partial<Record<Intent, Problem>> = {
   health_safety: 'health',
   damaged_item: 'damaged',
   wrong_item: 'wrong_item',
@@ -103,7 +104,8 @@ const PROBLEM_OF_INTENT: Partial<Record<Intent, Problem>> = {
   delivery_problem: 'delivery',
 };
 
-const REMEDY_OF_INTENT: Partial<Record<Intent, Remedy>> = {
+/** The remedy a request intent asks for by itself (refund_request → refund_only). */
+export const REMEDY_OF_INTENT: Partial<Record<Intent, Remedy>> = {
   cancel_order: 'cancel_order',
   exchange_request: 'exchange',
   return_request: 'return_refund',

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { dummyHash, newToken, sameSecret, tokenHash, verifyPassword } from '../../handoff/passwords.ts';
 import type { AgentAccount, AgentRepo, AgentSession } from '../../handoff/ports.ts';
 import type { Actor } from '../../handoff/types.ts';
-import { BODY_LIMIT, sendError } from './agent-http.ts';
+import { BODY_LIMIT } from './agent-http.ts';
+import { sendError } from './http-errors.ts';
 
 /** The logged-in agent of a console API request. */
 export interface Authed {

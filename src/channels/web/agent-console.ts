@@ -2,14 +2,15 @@ import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../core/logger.ts';
 import type { DeskEvent, HandoffDesk } from '../../handoff/desk.ts';
 import type { AgentRepo } from '../../handoff/ports.ts';
 import type { Actor } from '../../handoff/types.ts';
 import { agentOf, registerAgentAuth } from './agent-auth.ts';
-import { BODY_LIMIT, sendError } from './agent-http.ts';
+import { BODY_LIMIT } from './agent-http.ts';
 import { registerAgentRoutes } from './agent-routes.ts';
+import { jsonErrorHandler } from './http-errors.ts';
 
 /**
  * The web agent console at /agent: a static page and a JSON API under /agent/api/*. Agents log in with a
@@ -71,29 +72,17 @@ export async function registerAgentConsole(app: FastifyInstance, deps: AgentCons
       for (const [name, value] of Object.entries(CONSOLE_HEADERS)) reply.header(name, value);
     });
 
-    scope.setErrorHandler((error: FastifyError, _request, reply) => {
-      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-        return sendError(
-          reply,
-          413,
-          'CALMDESK_TEXT_TOO_LONG',
-          `The request is over ${BODY_LIMIT} bytes; send a shorter message.`,
-        );
-      }
-      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-        return sendError(reply, 415, 'CALMDESK_BAD_REQUEST', 'Send the body as application/json.');
-      }
-      if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-        return sendError(
-          reply,
-          error.statusCode,
-          'CALMDESK_BAD_REQUEST',
-          `The request is not valid: ${error.message}`,
-        );
-      }
-      logger.error({ err: error }, 'agent console request failed');
-      return sendError(reply, 500, 'CALMDESK_INTERNAL', 'Something went wrong on our side; try again.');
-    });
+    scope.setErrorHandler(
+      jsonErrorHandler(logger, {
+        tooLarge: {
+          code: 'CALMDESK_TEXT_TOO_LONG',
+          message: `The request is over ${BODY_LIMIT} bytes; send a shorter message.`,
+        },
+        invalidPrefix: 'The request is not valid: ',
+        internal: 'Something went wrong on our side; try again.',
+        logMessage: 'agent console request failed',
+      }),
+    );
 
     const page = (body: Buffer, type: string) => async (_request: FastifyRequest, reply: FastifyReply) =>
       reply.type(type).send(body);

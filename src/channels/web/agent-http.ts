@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ErrorCode } from '../../core/errors.ts';
 import type { DeskFailure, DeskResult } from '../../handoff/types.ts';
+import { sendError } from './http-errors.ts';
 
 /** Requests to the console API are small JSON; anything larger is refused before parsing. */
 export const BODY_LIMIT = 32 * 1024;
@@ -16,17 +17,6 @@ const FAILURE_STATUS: Record<DeskFailure['code'], { status: number; code: ErrorC
   forbidden: { status: 403, code: 'CALMDESK_FORBIDDEN' },
   delivery_failed: { status: 502, code: 'CALMDESK_CHANNEL_FAILED' },
 };
-
-/** Answers `{ error: { code, message, ...extra } }` with the given HTTP status. */
-export function sendError(
-  reply: FastifyReply,
-  status: number,
-  code: string,
-  message: string,
-  extra: object = {},
-) {
-  return reply.code(status).send({ error: { code, message, ...extra } });
-}
 
 /** Answers a desk result: its value on success, else the failure mapped to an HTTP status and error code. */
 export function sendResult<T>(reply: FastifyReply, result: DeskResult<T>, status = 200) {

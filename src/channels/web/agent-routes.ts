@@ -5,7 +5,8 @@ import type { HandoffDesk } from '../../handoff/desk.ts';
 import type { Actor } from '../../handoff/types.ts';
 import { REMEDIES } from '../../nlu/types.ts';
 import { agentOf } from './agent-auth.ts';
-import { BODY_LIMIT, idOf, parseBody, sendError, sendResult } from './agent-http.ts';
+import { BODY_LIMIT, idOf, parseBody, sendResult } from './agent-http.ts';
+import { sendError } from './http-errors.ts';
 
 /** What the console's queue, case and approval routes need. */
 export interface AgentRoutesOptions {

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { z } from 'zod';
 import { type ConversationId, parseConversationId } from '../../core/conversation-id.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -11,6 +11,7 @@ import { AttachmentSchema, type TranscriptEntry } from '../../core/messages.ts';
 import type { Pipeline } from '../../core/pipeline.ts';
 import { TRANSCRIPT_TYPES, type TranscriptBus, toTranscriptEntry } from '../../core/transcript-bus.ts';
 import type { Store } from '../../storage/store.ts';
+import { jsonErrorHandler, sendError } from './http-errors.ts';
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'public');
 
@@ -47,10 +48,6 @@ const PostMessageBody = z
 
 const AfterQuery = z.object({ after: z.coerce.number().int().min(0).default(0) }).strict();
 
-function sendError(reply: FastifyReply, status: number, code: string, message: string, details?: unknown) {
-  return reply.code(status).send({ error: { code, message, ...(details ? { details } : {}) } });
-}
-
 /**
  * Web chat conversations are addressed as `web:<chat>`; the path may give the full id or only `<chat>`.
  * Only web conversations are reachable here: a website must not post into a Telegram chat.
@@ -86,34 +83,17 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
     }
   });
 
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendError(
-        reply,
-        413,
-        'CALMDESK_BODY_TOO_LARGE',
-        `The request body is over ${options.maxBodyBytes} bytes.`,
-      );
-    }
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return sendError(reply, 415, 'CALMDESK_BAD_REQUEST', 'Send the body as application/json.');
-    }
-    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return sendError(
-        reply,
-        error.statusCode,
-        'CALMDESK_BAD_REQUEST',
-        `The request is not valid JSON or not valid: ${error.message}`,
-      );
-    }
-    options.logger.error({ err: error }, 'web request failed');
-    return sendError(
-      reply,
-      500,
-      'CALMDESK_INTERNAL',
-      'Something went wrong on our side; the request can be retried.',
-    );
-  });
+  app.setErrorHandler(
+    jsonErrorHandler(options.logger, {
+      tooLarge: {
+        code: 'CALMDESK_BODY_TOO_LARGE',
+        message: `The request body is over ${options.maxBodyBytes} bytes.`,
+      },
+      invalidPrefix: 'The request is not valid JSON or not valid: ',
+      internal: 'Something went wrong on our side; the request can be retried.',
+      logMessage: 'web request failed',
+    }),
+  );
 
   const page = (file: string, type: string) => {
     const body = readFileSync(join(PUBLIC_DIR, file));
@@ -141,7 +121,7 @@ export async function createWebServer(options: WebServerOptions): Promise<Fastif
         400,
         'CALMDESK_BAD_REQUEST',
         'The body does not match {"text": string, "attachments"?: [...]}.',
-        z.treeifyError(parsed.error),
+        { details: z.treeifyError(parsed.error) },
       );
     }
     const body = parsed.data;

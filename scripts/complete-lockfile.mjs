@@ -36,11 +36,12 @@ for (const [path, entry] of Object.entries(packages)) {
       );
       continue;
     }
+    // Keys in npm's own order (version, then the rest alphabetically), so a later `npm install`
+    // leaves the lock as it is.
+    const rest = { ...platform, ...(entry.dev ? { dev: true } : {}), optional: true };
     packages[`node_modules/${name}`] = {
       version: range,
-      ...platform,
-      ...(entry.dev ? { dev: true } : {}),
-      optional: true,
+      ...Object.fromEntries(Object.entries(rest).sort(([a], [b]) => a.localeCompare(b))),
     };
     added += 1;
   }

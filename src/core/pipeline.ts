@@ -35,6 +35,9 @@ export interface PipelineDeps {
   logger: Logger;
 }
 
+/** How many of a buyer's latest orders each turn sees. */
+const RECENT_ORDERS = 30;
+
 export type HandleStatus = 'processed' | 'duplicate' | 'relayed' | 'failed';
 
 export interface HandleResult {
@@ -84,8 +87,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const asked = analysis.entities.find((e) => e.type === 'order_id')?.value;
     const orderId = asked ?? state?.order_id ?? message.orderId;
     const lookup = orderId ? await orders.find(buyerId, orderId) : null;
-    // The recent orders are always at hand: a buyer who says "not this order" gets them as buttons.
-    const recent = await orders.recent(buyerId, 10);
+    // The recent orders are always at hand: a buyer who says "not this order" gets them as buttons. The
+    // dialogue offers five at most, but looks further back for goods the buyer names ("玻璃杯碎了" finds
+    // the glasses ordered a week ago behind ten newer orders).
+    const recent = await orders.recent(buyerId, RECENT_ORDERS);
     return asked ? { lookup, asked_id: asked, recent } : { lookup, recent };
   }
 

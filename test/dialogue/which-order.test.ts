@@ -3,6 +3,7 @@ import { decide } from '../../src/dialogue/index.ts';
 import { mentionScore, orderNeed, ordersToOffer } from '../../src/dialogue/order-choice.ts';
 import type { Decision } from '../../src/dialogue/types.ts';
 import type { Order } from '../../src/orders/types.ts';
+import { createTestBot } from '../helpers/test-bot.ts';
 import { analysis, ORDERS, order, turn } from './fixtures.ts';
 
 /*
@@ -172,5 +173,27 @@ describe('orders the buyer names', () => {
       'CD2',
       'CD3',
     ]);
+  });
+});
+
+describe('which order, in a conversation', () => {
+  it('finds the goods the buyer names behind ten newer orders', async () => {
+    const now = new Date('2026-11-20T10:00:00+08:00');
+    const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
+    const newer = Array.from({ length: 12 }, (_, i) =>
+      order(`CD2${String(i).padStart(2, '0')}`, {
+        ordered_at: daysAgo(1 + i * 0.1),
+        items: [{ sku: `BOOK-${i}`, name: `图书第${i}册 Book ${i}`, quantity: 1, price: 30 }],
+      }),
+    );
+    const glasses = order('CD100', { ordered_at: daysAgo(6) });
+    const buyer = await createTestBot({ orders: [...newer, glasses], now, buyerId: 'buyer:1' });
+    try {
+      await buyer.say('玻璃杯收到就碎了两个');
+      const offered = buyer.lastResult!.replies.flatMap((r) => r.options ?? []).map((o) => o.value);
+      expect(offered[0]).toBe('CD100');
+    } finally {
+      await buyer.stop();
+    }
   });
 });

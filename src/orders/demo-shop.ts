@@ -49,6 +49,14 @@ CREATE TABLE IF NOT EXISTS demo_order_items (
 );
 `;
 
+/** An item as stored, in its order's position. */
+interface ItemRow {
+  sku: string;
+  name: string;
+  quantity: number;
+  price: number;
+}
+
 interface OrderRow {
   id: string;
   buyer_id: string;
@@ -187,11 +195,31 @@ function utc(time: string): string {
 export class DemoShop implements OrderSource {
   readonly #db: Database.Database;
   readonly #now: () => Date;
+  /** Buyers known to have their orders; a buyer is never forgotten, so this only saves a query a turn. */
+  readonly #known = new Set<string>();
+  // Prepared once: every buyer turn reads the recent orders, and preparing is most of a small query.
+  readonly #recent: Database.Statement;
+  readonly #recentItems: Database.Statement;
+  readonly #byId: Database.Statement;
+  readonly #itemsOf: Database.Statement;
 
   constructor(db: Database.Database, options: { now?: () => Date } = {}) {
     this.#db = db;
     this.#now = options.now ?? (() => new Date());
     createDemoShopTables(db);
+    this.#recent = db.prepare(
+      'SELECT * FROM demo_orders WHERE buyer_id = ? ORDER BY ordered_at DESC, id DESC LIMIT ?',
+    );
+    // The items of those orders in one query, not one query an order.
+    this.#recentItems = db.prepare(
+      `SELECT order_id, sku, name, quantity, price FROM demo_order_items WHERE order_id IN (
+         SELECT id FROM demo_orders WHERE buyer_id = ? ORDER BY ordered_at DESC, id DESC LIMIT ?)
+       ORDER BY order_id, position`,
+    );
+    this.#byId = db.prepare('SELECT * FROM demo_orders WHERE id = ?');
+    this.#itemsOf = db.prepare(
+      'SELECT sku, name, quantity, price FROM demo_order_items WHERE order_id = ? ORDER BY position',
+    );
     const seeded = db.prepare('SELECT 1 FROM demo_buyers LIMIT 1').get();
     if (!seeded) {
       const now = this.#now();
@@ -200,7 +228,7 @@ export class DemoShop implements OrderSource {
   }
 
   async find(buyerId: string, orderId: string): Promise<OrderLookup> {
-    ensureDemoBuyer(this.#db, buyerId, this.#now());
+    this.#ensure(buyerId);
     const order = this.get(orderId);
     // Another buyer's order gets the same answer as an unknown id: nothing leaks.
     if (!order || order.buyer_id !== buyerId) return { status: 'not_found' };
@@ -208,19 +236,29 @@ export class DemoShop implements OrderSource {
   }
 
   async recent(buyerId: string, limit: number): Promise<Order[]> {
-    ensureDemoBuyer(this.#db, buyerId, this.#now());
-    const rows = this.#db
-      .prepare('SELECT * FROM demo_orders WHERE buyer_id = ? ORDER BY ordered_at DESC, id DESC LIMIT ?')
-      .all(buyerId, Math.max(0, Math.floor(limit))) as OrderRow[];
-    return rows.map((row) => this.#toOrder(row));
+    this.#ensure(buyerId);
+    const count = Math.max(0, Math.floor(limit));
+    const rows = this.#recent.all(buyerId, count) as OrderRow[];
+    const items = new Map<string, ItemRow[]>();
+    for (const item of this.#recentItems.all(buyerId, count) as (ItemRow & { order_id: string })[]) {
+      const { order_id, ...rest } = item;
+      const list = items.get(order_id) ?? [];
+      list.push(rest);
+      items.set(order_id, list);
+    }
+    return rows.map((row) => this.#toOrder(row, items.get(row.id) ?? []));
   }
 
   /** Any buyer's order by id, for calmdesk's own jobs; never answer a buyer with it. */
   get(orderId: string): Order | null {
-    const row = this.#db.prepare('SELECT * FROM demo_orders WHERE id = ?').get(normalizeOrderId(orderId)) as
-      | OrderRow
-      | undefined;
-    return row ? this.#toOrder(row) : null;
+    const row = this.#byId.get(normalizeOrderId(orderId)) as OrderRow | undefined;
+    return row ? this.#toOrder(row, this.#itemsOf.all(row.id) as ItemRow[]) : null;
+  }
+
+  #ensure(buyerId: string): void {
+    if (this.#known.has(buyerId)) return;
+    ensureDemoBuyer(this.#db, buyerId, this.#now());
+    this.#known.add(buyerId);
   }
 
   /**
@@ -252,10 +290,7 @@ export class DemoShop implements OrderSource {
     return { status: 'found', order: this.get(updated.id) ?? updated };
   }
 
-  #toOrder(row: OrderRow): Order {
-    const items = this.#db
-      .prepare('SELECT sku, name, quantity, price FROM demo_order_items WHERE order_id = ? ORDER BY position')
-      .all(row.id);
+  #toOrder(row: OrderRow, items: ItemRow[]): Order {
     const parsed = OrderSchema.safeParse({
       id: row.id,
       buyer_id: row.buyer_id,
